@@ -1,0 +1,269 @@
+"""Courses, their outline, and the learner's record of them.
+
+Texts that learners read exist in Dutch and English side by side (``title_nl`` / ``title_en``);
+``localized(obj, "title")`` picks the active language and falls back to Dutch.
+Lessons keep their identity (slug) across course versions: a lesson removed by a newer version
+gets ``is_active=False`` (its progress rows stay, but no longer count) and a lesson added by a
+newer version is simply active, so it becomes required for enrolments that are not complete.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Theme
+
+
+def localized(obj, field: str) -> str:
+    lang = (get_language() or "nl")[:2]
+    value = getattr(obj, f"{field}_{lang}", "") if lang in ("nl", "en") else ""
+    return value or getattr(obj, f"{field}_nl", "")
+
+
+class Audience(models.TextChoices):
+    POLICE = "police", _("Police")
+    BOA = "boa", _("Boa's and inspectors")
+    MUNICIPALITY = "municipality", _("Municipalities")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    BANK = "bank", _("Banks")
+    INSURANCE = "insurance", _("Insurers")
+    CIVIL_SERVANT = "civil_servant", _("Civil servants")
+    COMMUNICATION = "communication", _("Communication staff")
+
+
+class Course(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    summary_nl = models.TextField(_("summary (Dutch)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    theme = models.PositiveSmallIntegerField(_("theme"), choices=Theme.choices)
+    audiences = models.JSONField(_("audiences"), default=list, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=30)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate validity (months)"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["theme", "title_nl"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        indexes = [models.Index(fields=["status", "theme"])]
+
+    def __str__(self) -> str:
+        return self.title_nl
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def summary(self) -> str:
+        return localized(self, "summary")
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, related_name="modules", on_delete=models.CASCADE)
+    slug = models.SlugField(max_length=100)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["course", "position"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="module_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.title_nl
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        CASE = "case", _("Case")
+        VIDEO = "video", _("Video")
+        CHECK = "check", _("Knowledge check")
+
+    course = models.ForeignKey(Course, related_name="lessons", on_delete=models.CASCADE)
+    module = models.ForeignKey(Module, related_name="lessons", on_delete=models.CASCADE)
+    slug = models.SlugField(max_length=100)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body_nl = models.TextField(_("body (Dutch, sanitised HTML)"), blank=True)
+    body_en = models.TextField(_("body (English, sanitised HTML)"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    minutes = models.PositiveSmallIntegerField(_("minutes"), default=5)
+    position = models.PositiveIntegerField(
+        default=0, help_text=_("Order within the whole course.")
+    )
+    is_active = models.BooleanField(
+        default=True, help_text=_("Inactive lessons were removed by a newer course version.")
+    )
+    added_in_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["course", "position"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="lesson_unique_slug")
+        ]
+        indexes = [models.Index(fields=["course", "is_active", "position"])]
+
+    def __str__(self) -> str:
+        return self.title_nl
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def body(self) -> str:
+        return localized(self, "body")
+
+
+class Enrolment(models.Model):
+    class Source(models.TextChoices):
+        SELF = "self", _("Self-enrolled")
+        ASSIGNED = "assigned", _("Assigned")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="enrolments", on_delete=models.CASCADE
+    )
+    course = models.ForeignKey(Course, related_name="enrolments", on_delete=models.PROTECT)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        on_delete=models.SET_NULL,
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
+    version_started = models.PositiveIntegerField(default=1)
+    version_completed = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    last_lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    lessons_completed = models.PositiveIntegerField(
+        default=0, help_text=_("Completed active lessons; kept by the services.")
+    )
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="enrolment_unique_user_course"),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100), name="enrolment_progress_max_100"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "organisation"]),
+            models.Index(fields=["organisation", "completed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.course}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class LessonProgress(models.Model):
+    enrolment = models.ForeignKey(Enrolment, related_name="progress", on_delete=models.CASCADE)
+    lesson = models.ForeignKey(Lesson, related_name="progress", on_delete=models.CASCADE)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "lesson"], name="lessonprogress_unique_enrolment_lesson"
+            )
+        ]
+
+
+class Assignment(models.Model):
+    """A course assigned by a trainer to a group (members now and later) or to chosen learners."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", related_name="assignments", on_delete=models.CASCADE
+    )
+    course = models.ForeignKey(Course, related_name="assignments", on_delete=models.CASCADE)
+    group = models.ForeignKey(
+        "organisations.Group",
+        null=True,
+        blank=True,
+        related_name="assignments",
+        on_delete=models.CASCADE,
+    )
+    learners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="direct_assignments"
+    )
+    due_date = models.DateField(_("due date"))
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    unassigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [models.Index(fields=["organisation", "unassigned_at"])]
+
+
+class ReminderSent(models.Model):
+    """Guard: each reminder stage goes out at most once per assignment and learner."""
+
+    class Stage(models.TextChoices):
+        WEEK_BEFORE = "d7", _("7 days before")
+        DAY_BEFORE = "d1", _("1 day before")
+        OVERDUE = "overdue", _("Overdue")
+
+    assignment = models.ForeignKey(Assignment, related_name="reminders", on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "user", "stage"], name="reminder_once_per_stage"
+            )
+        ]

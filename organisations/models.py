@@ -1,0 +1,215 @@
+"""Organisations form a tree (banks' association → banks, police → units).
+
+``path`` is a materialised path ("/12/40/") kept by ``services.organisation_create`` /
+``organisation_move`` so that "this organisation and everything below it" is one indexed
+``path__startswith`` filter instead of a recursive query.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Theme(models.IntegerChoices):
+    BUSINESS_SERVICES = 1, _("Business services")
+    CARE = 2, _("Care")
+    POLICE = 3, _("Police")
+    MUNICIPALITIES = 4, _("Municipalities")
+    COMMUNICATION = 5, _("Communication and media")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        POLICE = "police", _("Police")
+        MUNICIPALITY = "municipality", _("Municipality")
+        HEALTHCARE = "healthcare", _("Healthcare")
+        BANK = "bank", _("Bank")
+        ALLIANCE = "alliance", _("Sex workers' alliance")
+        GOVERNMENT = "government", _("Government")
+        EDUCATION = "education", _("Education")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+
+class Role(models.TextChoices):
+    """Ordered from least to most: a person never grants a role above their own."""
+
+    LEARNER = "learner", _("Learner")
+    TRAINER = "trainer", _("Trainer")
+    ANALYST = "analyst", _("Analyst")
+    ADMIN = "admin", _("Administrator")
+
+
+ROLE_RANK = {Role.LEARNER: 0, Role.TRAINER: 1, Role.ANALYST: 2, Role.ADMIN: 3}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="memberships", on_delete=models.CASCADE
+    )
+    organisation = models.ForeignKey(
+        Organisation, related_name="memberships", on_delete=models.CASCADE
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEARNER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["learner", "trainer", "analyst", "admin"]),
+                name="membership_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class Group(models.Model):
+    """A cohort of learners inside one organisation."""
+
+    organisation = models.ForeignKey(Organisation, related_name="groups", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=150)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="GroupMember", related_name="learning_groups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="group_unique_name_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(models.Model):
+    group = models.ForeignKey(Group, related_name="group_members", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="group_memberships", on_delete=models.CASCADE
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="groupmember_unique")
+        ]
+
+
+class InvitationBatch(models.Model):
+    """One uploaded CSV of invitations; processed by a Celery task, row outcomes in ``results``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(
+        Organisation, related_name="invitation_batches", on_delete=models.CASCADE
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    csv_text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, related_name="invitations", on_delete=models.CASCADE
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEARNER)
+    group = models.ForeignKey(
+        Group, null=True, blank=True, related_name="invitations", on_delete=models.SET_NULL
+    )
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    batch = models.ForeignKey(
+        InvitationBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"

@@ -1,0 +1,108 @@
+"""Shared test set-up: settings for tests, service checks for CI, named personas.
+
+With CI=true the suite must run against PostgreSQL and Redis: a missing service fails the run
+instead of silently falling back to SQLite or eager tasks.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+
+def pytest_configure(config):
+    if os.environ.get("CI") == "true":
+        missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(f"CI=true but {', '.join(missing)} not set")
+        if not os.environ["DATABASE_URL"].startswith("postgres"):
+            raise pytest.UsageError("CI=true requires a PostgreSQL DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.LANGUAGE_CODE = "nl"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Unit tests run tasks in-process; tests/integration starts a real worker instead."""
+    from academy.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def organisation(db):
+    return factories.OrganisationFactory(name="Politieacademie", kind="police")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return factories.OrganisationFactory(name="Gemeente Utrecht", kind="municipality")
+
+
+@pytest.fixture
+def learner(organisation):
+    """Lotte, a learner at the police academy."""
+    return factories.MemberFactory(
+        organisation=organisation, role="learner", user__name="Lotte Learner"
+    ).user
+
+
+@pytest.fixture
+def trainer(organisation):
+    """Tim, a trainer at the police academy."""
+    return factories.MemberFactory(
+        organisation=organisation, role="trainer", user__name="Tim Trainer"
+    ).user
+
+
+@pytest.fixture
+def analyst(organisation):
+    """Anna, an analyst of the police academy (needs MFA)."""
+    return factories.MemberFactory(
+        organisation=organisation, role="analyst", user__name="Anna Analyst"
+    ).user
+
+
+@pytest.fixture
+def org_admin(organisation):
+    """Adam, administrator of the police academy (needs MFA)."""
+    return factories.MemberFactory(
+        organisation=organisation, role="admin", user__name="Adam Admin"
+    ).user
+
+
+@pytest.fixture
+def outsider(other_organisation):
+    """Olga, a trainer of an unrelated organisation: she must see nothing of the others."""
+    return factories.MemberFactory(
+        organisation=other_organisation, role="trainer", user__name="Olga Outsider"
+    ).user
+
+
+@pytest.fixture
+def password():
+    return factories.PASSWORD
