@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),
     path("courses/", include("courses.urls")),
+    path("trainer/", include("courses.urls_trainer")),
     path("admin/", admin.site.urls),
 ]
 

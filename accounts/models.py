@@ -106,3 +106,55 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class AuditEvent(models.Model):
+    """A security-relevant event: who did what, when, from where. Written by ``accounts.audit``."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logged out")
+        MFA_ACTIVATED = "mfa_activated", _("Two-factor authentication switched on")
+        MFA_DEACTIVATED = "mfa_deactivated", _("Two-factor authentication switched off")
+        MFA_RECOVERY_CODES = "mfa_recovery_codes", _("Recovery codes generated")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        EXPORT = "export", _("Data exported")
+        DATA_DOWNLOADED = "data_downloaded", _("Personal data downloaded")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        SESSIONS_ENDED = "sessions_ended", _("Other sessions logged out")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    subject_user = models.ForeignKey(
+        User, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        on_delete=models.SET_NULL,
+    )
+    summary = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from courses import views
+from courses.views import learner
 
 app_name = "courses"
 urlpatterns = [
-    path("", views.catalogue, name="catalogue"),
+    path("", learner.catalogue, name="catalogue"),
 ]

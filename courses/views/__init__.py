@@ -1,0 +1,2 @@
+"""Pages of the courses app: ``learner`` (catalogue, course, lesson, My learning) and
+``trainer`` (assignments, group progress, exports)."""
