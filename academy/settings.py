@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "academy",
     "accounts",
     "organisations",
     "courses",
