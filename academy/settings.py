@@ -11,6 +11,7 @@ Tests run with ``development`` plus the overrides in ``tests/conftest.py``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -149,6 +150,18 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Academy"
 USERSESSIONS_TRACK_ACTIVITY = True
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # adds name and language
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # e-mail changes ask for the password again
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people about password, e-mail and 2FA changes
+USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"  # audit "sessions ended"
+# Pages that analysts, admins, coordinators and staff may only open with two-factor login.
+MFA_REQUIRED_PATH_PREFIXES = [
+    "/admin/",
+    "/organisations/",
+    "/dashboards/",
+    "/reporting/",
+    "/accounts/audit/",
+]
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
@@ -227,6 +240,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["courses-due-reminders"] = {
+    "task": "courses.tasks.send_due_reminders",
+    "schedule": crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["courses-weekly-trainer-overview"] = {
+    "task": "courses.tasks.send_weekly_trainer_overview",
+    "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+}
 
 # Platform settings
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="academy-demo")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("courses/", include("courses.urls")),
     path("trainer/", include("courses.urls_trainer")),
+    path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]
 

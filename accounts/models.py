@@ -112,6 +112,7 @@ class AuditEvent(models.Model):
     """A security-relevant event: who did what, when, from where. Written by ``accounts.audit``."""
 
     class Action(models.TextChoices):
+        SIGNED_UP = "signed_up", _("Account created")
         LOGIN = "login", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOGOUT = "logout", _("Logged out")
@@ -120,6 +121,8 @@ class AuditEvent(models.Model):
         MFA_RECOVERY_CODES = "mfa_recovery_codes", _("Recovery codes generated")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_CHANGED = "email_changed", _("E-mail address changed")
+        REGISTRATION_CHANGED = "registration_changed", _("Registration numbers changed")
         ROLE_CHANGED = "role_changed", _("Role changed")
         MEMBER_REMOVED = "member_removed", _("Member removed")
         INVITATION_SENT = "invitation_sent", _("Invitation sent")
@@ -158,3 +161,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def details(self) -> str:
+        """The summary plus the recorded data as "key: value" pairs, for the audit log page."""
+        parts = [self.summary] if self.summary else []
+        for key, value in sorted((self.data or {}).items()):
+            if isinstance(value, list | tuple):
+                value = ", ".join(str(item) for item in value)
+            parts.append(f"{key}: {value}")
+        return "; ".join(parts)

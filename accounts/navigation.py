@@ -1,8 +1,44 @@
-from django.urls import reverse
+"""The main navigation, by role. One query at most per request (``accounts.roles``)."""
+
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+
+from accounts.roles import roles_of
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def nav_items(request) -> list[dict]:
-    """Main navigation entries for the current person, by role."""
-    items = [{"label": _("Courses"), "url": reverse("home")}]
+    """Entries ``{"label", "url"}`` for the header; pages that do not exist yet are left out.
+
+    Everyone: Courses. Signed in: My learning (every person can follow courses, trainers and
+    analysts too). Trainers: Trainer. Analysts, administrators, coordinators and staff:
+    Organisation. Administrators and staff: Audit log. Staff (content authors work in the admin
+    and therefore have staff status): Admin.
+    """
+    cached = getattr(request, "_academy_nav_items", None)
+    if cached is not None:
+        return cached
+    user = getattr(request, "user", None)
+    roles = roles_of(user)
+    wanted = [(_("Courses"), "courses:catalogue", True)]
+    if user is not None and user.is_authenticated:
+        wanted += [
+            (_("My learning"), "courses:my_learning", True),
+            (_("Trainer"), "trainer:home", roles.trainer),
+            (_("Organisation"), "organisations:overview", roles.sees_organisations),
+            (_("Audit log"), "accounts:audit", roles.reads_audit_log),
+            (_("Admin"), "admin:index", roles.staff),
+        ]
+    items = []
+    for label, name, allowed in wanted:
+        url = _url(name) if allowed else None
+        if url:
+            items.append({"label": label, "url": url})
+    request._academy_nav_items = items
     return items

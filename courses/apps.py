@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self) -> None:
+        # People who join a group later get the group's assigned courses.
+        from courses.services.assignments import assignments_apply_to_new_group_member
+        from organisations.services import register_group_join_handler
+
+        register_group_join_handler(assignments_apply_to_new_group_member)

@@ -34,6 +34,13 @@ class Audience(models.TextChoices):
 
 
 class Course(models.Model):
+    """A course of the catalogue, loaded from ``content/<slug>/`` by ``load_catalogue``.
+
+    ``version`` goes up by one each time the loader sees a new ``content_hash``.
+    ``accreditation`` is an interim copy of the course.yaml ``accreditation:`` block; the
+    certificates app will move it into its Accreditation model and then drop this field.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -55,6 +62,11 @@ class Course(models.Model):
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"), null=True, blank=True
     )
+    # Interim home of the course's accreditation, read from ``accreditation:`` in course.yaml:
+    # {"body": str, "points": number, "accreditation_id": str, "registration": big|vvn|other}
+    # or {} for courses without one. The certificates app will move this into its own
+    # Accreditation model (with validity dates); until then the catalogue reads it from here.
+    accreditation = models.JSONField(_("accreditation"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +86,16 @@ class Course(models.Model):
     @property
     def summary(self) -> str:
         return localized(self, "summary")
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [labels[value] for value in self.audiences if value in labels]
+
+    @property
+    def language_labels(self) -> list[str]:
+        names = {"nl": "Nederlands", "en": "English"}
+        return [names.get(code, code) for code in self.languages]
 
 
 class Module(models.Model):
@@ -116,9 +138,7 @@ class Lesson(models.Model):
     body_en = models.TextField(_("body (English, sanitised HTML)"), blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
     minutes = models.PositiveSmallIntegerField(_("minutes"), default=5)
-    position = models.PositiveIntegerField(
-        default=0, help_text=_("Order within the whole course.")
-    )
+    position = models.PositiveIntegerField(default=0, help_text=_("Order within the whole course."))
     is_active = models.BooleanField(
         default=True, help_text=_("Inactive lessons were removed by a newer course version.")
     )
@@ -169,7 +189,20 @@ class Enrolment(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     last_lesson = models.ForeignKey(
-        Lesson, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+        Lesson,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text=_("The lesson most recently marked as done."),
+    )
+    last_opened_lesson = models.ForeignKey(
+        Lesson,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text=_("The lesson on screen: time until the next request is credited to it."),
     )
     lessons_completed = models.PositiveIntegerField(
         default=0, help_text=_("Completed active lessons; kept by the services.")
@@ -240,6 +273,11 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     unassigned_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When a trainer last sent a manual reminder (at most once a day)."),
+    )
 
     class Meta:
         ordering = ["due_date"]
@@ -249,9 +287,13 @@ class Assignment(models.Model):
 
 
 class ReminderSent(models.Model):
-    """Guard: each reminder stage goes out at most once per assignment and learner."""
+    """Guard: each reminder stage goes out at most once per assignment and learner.
+
+    ``assigned`` is the notice sent when a course is assigned (or a newcomer joins the group).
+    """
 
     class Stage(models.TextChoices):
+        ASSIGNED = "assigned", _("Assignment notice")
         WEEK_BEFORE = "d7", _("7 days before")
         DAY_BEFORE = "d1", _("1 day before")
         OVERDUE = "overdue", _("Overdue")

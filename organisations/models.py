@@ -5,9 +5,12 @@
 ``path__startswith`` filter instead of a recursive query.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +52,11 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path"], condition=~Q(path=""), name="organisation_unique_path"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -56,6 +64,15 @@ class Organisation(models.Model):
     @property
     def depth(self) -> int:
         return max(self.path.count("/") - 2, 0)
+
+    @property
+    def lineage_ids(self) -> list[int]:
+        """Ids from the root down to this organisation itself, read from ``path``."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return self.lineage_ids[:-1]
 
 
 class Role(models.TextChoices):
@@ -130,9 +147,9 @@ class GroupMember(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["group", "user"], name="groupmember_unique")
-        ]
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="groupmember_unique")]
 
 
 class InvitationBatch(models.Model):
@@ -156,18 +173,54 @@ class InvitationBatch(models.Model):
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     results = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Last sign of life while running.")
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # A running batch without a sign of life for this long was abandoned (worker lost).
+    STALLED_AFTER = timedelta(minutes=15)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("invitation upload")
+        verbose_name_plural = _("invitation uploads")
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.pk} → {self.organisation_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        last = self.updated_at or self.started_at or self.created_at
+        return self.status == self.Status.RUNNING and last < timezone.now() - self.STALLED_AFTER
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.is_finished else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
 class Invitation(models.Model):
+    """An invitation to join an organisation in a role (and optionally a group).
+
+    "Expired" is mostly derived: a pending invitation past ``expires_at``. When a new invitation
+    replaces an expired one, the old row gets status ``expired`` so that the one-pending-per-address
+    constraint holds.
+    """
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         ACCEPTED = "accepted", _("Accepted")
         REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
 
     email = models.EmailField(_("e-mail address"))
     name = models.CharField(_("name"), max_length=150, blank=True)
@@ -179,6 +232,12 @@ class Invitation(models.Model):
         Group, null=True, blank=True, related_name="invitations", on_delete=models.SET_NULL
     )
     token = models.CharField(max_length=64, unique=True)
+    language = models.CharField(
+        _("language of the e-mail"),
+        max_length=2,
+        choices=[("nl", "Nederlands"), ("en", "English")],
+        default="nl",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -208,8 +267,28 @@ class Invitation(models.Model):
                 fields=["organisation", "email"],
                 condition=Q(status="pending"),
                 name="invitation_one_pending_per_email",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["learner", "trainer", "analyst", "admin"]),
+                name="invitation_role_valid",
+            ),
         ]
+        indexes = [models.Index(fields=["organisation", "status", "expires_at"])]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or (
+            self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+        )
+
+    @property
+    def is_open(self) -> bool:
+        """Pending and not expired: it can still be accepted."""
+        return self.status == self.Status.PENDING and self.expires_at > timezone.now()
+
+    @property
+    def display_status(self) -> str:
+        return str(self.Status.EXPIRED.label) if self.is_expired else self.get_status_display()

@@ -1,0 +1,210 @@
+"""Forms of the accounts app.
+
+This module is imported by allauth while it builds its own forms (``ACCOUNT_SIGNUP_FORM_CLASS``),
+so it must not import ``allauth.account.forms``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    AuditEvent,
+    User,
+    big_number_validator,
+    other_register_number_validator,
+    vvn_number_validator,
+)
+
+REGISTRATION_FIELDS = ("big_number", "vvn_number", "other_register_name", "other_register_number")
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def _current_language() -> str:
+    language = (get_language() or "nl")[:2]
+    return language if language in User.Language.values else User.Language.NL
+
+
+class SignupForm(forms.Form):
+    """Extra fields for allauth's signup form (allauth adds e-mail and password).
+
+    ``accounts.adapter.AccountAdapter.save_user`` stores them on the new user.
+    """
+
+    field_order = ["name", "email", "password1", "password2", "preferred_language"]
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("As it should appear on your certificates."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=User.Language.choices,
+        help_text=_("The language of the platform and of the e-mails we send you."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].initial = _current_language()
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter your name."), code="required")
+        return name
+
+    def signup(self, request, user) -> None:
+        """Required by allauth; the adapter already saved our fields."""
+
+
+class ProfileForm(forms.ModelForm):
+    """Name, language, profession and registration numbers.
+
+    Registration numbers may be typed with spaces, dots or hyphens; they are stored as digits.
+    The other register needs both its name and the number, or neither.
+    """
+
+    big_number = forms.CharField(
+        label=_("BIG registration number"),
+        required=False,
+        max_length=30,
+        help_text=_("11 digits. For doctors, nurses and other BIG-registered professionals."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    vvn_number = forms.CharField(
+        label=_("Kwaliteitsregister V&VN number"),
+        required=False,
+        max_length=30,
+        help_text=_("6 to 9 digits. For nurses and carers."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    other_register_name = forms.CharField(
+        label=_("Other register"),
+        required=False,
+        max_length=100,
+        help_text=_("The name of another professional register, for example SKJ."),
+    )
+    other_register_number = forms.CharField(
+        label=_("Number in the other register"),
+        required=False,
+        max_length=40,
+        help_text=_("3 to 40 letters, digits, dots, slashes or hyphens."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "name",
+            "preferred_language",
+            "profession",
+            "big_number",
+            "vvn_number",
+            "other_register_name",
+            "other_register_number",
+        ]
+        labels = {"name": _("Name"), "preferred_language": _("Language")}
+        help_texts = {
+            "name": _("As it should appear on your certificates."),
+            "preferred_language": _("The language of the platform and of our e-mails."),
+        }
+        widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["profession"].choices = [("", _("Not specified"))] + list(
+            User.Profession.choices
+        )
+        self._initial_registration = {
+            name: getattr(self.instance, name) or "" for name in REGISTRATION_FIELDS
+        }
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter your name."), code="required")
+        return name
+
+    def clean_big_number(self) -> str:
+        value = _SEPARATORS.sub("", self.cleaned_data["big_number"])
+        if value:
+            big_number_validator(value)
+        return value
+
+    def clean_vvn_number(self) -> str:
+        value = _SEPARATORS.sub("", self.cleaned_data["vvn_number"])
+        if value:
+            vvn_number_validator(value)
+        return value
+
+    def clean_other_register_name(self) -> str:
+        return " ".join(self.cleaned_data["other_register_name"].split())
+
+    def clean_other_register_number(self) -> str:
+        value = self.cleaned_data["other_register_number"].strip()
+        if value:
+            other_register_number_validator(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("other_register_name")
+        number = cleaned.get("other_register_number")
+        if "other_register_name" in cleaned and "other_register_number" in cleaned:
+            if name and not number:
+                self.add_error(
+                    "other_register_number",
+                    _("Enter your number in this register, or leave the register name empty."),
+                )
+            elif number and not name:
+                self.add_error(
+                    "other_register_name",
+                    _("Enter the name of the register this number belongs to."),
+                )
+        return cleaned
+
+    def registration_changes(self) -> dict[str, str]:
+        """The registration numbers that this (valid) form changes: field → new value."""
+        return {
+            name: self.cleaned_data[name]
+            for name in REGISTRATION_FIELDS
+            if self.cleaned_data.get(name, "") != self._initial_registration[name]
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    """The person types their e-mail address to confirm that they mean it."""
+
+    email = forms.CharField(
+        label=_("Type your e-mail address to confirm"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        value = self.cleaned_data["email"].strip()
+        if value.lower() != self.user.email.lower():
+            raise forms.ValidationError(
+                _("This is not the e-mail address of your account. Type %(email)s exactly."),
+                params={"email": self.user.email},
+                code="mismatch",
+            )
+        return value
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", _("All actions"))] + list(AuditEvent.Action.choices),
+    )

@@ -1,0 +1,117 @@
+"""Audit records for allauth's events, hooked into allauth's own signals.
+
+Our own cross-app reactions never use signals; allauth offers its events only this way (plus
+the adapter methods in ``accounts.adapter``). ``connect()`` runs from ``AccountsConfig.ready``.
+Failed password logins come from ``AccountAdapter.authentication_failed`` and ended sessions
+from ``UserSessionsAdapter.end_sessions``.
+"""
+
+from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def _user_event(action: str, request, user, **data) -> None:
+    if user is None or not getattr(user, "pk", None):
+        return
+    audit_record(action=action, request=request, actor=user, subject_user=user, data=data)
+
+
+def on_user_signed_up(sender, request, user, **kwargs) -> None:
+    _user_event(Action.SIGNED_UP, request, user)
+
+
+def on_user_logged_in(sender, request, user, **kwargs) -> None:
+    _user_event(Action.LOGIN, request, user)
+
+
+def on_user_logged_out(sender, request, user, **kwargs) -> None:
+    _user_event(Action.LOGOUT, request, user)
+
+
+def on_password_changed(sender, request, user, **kwargs) -> None:
+    _user_event(Action.PASSWORD_CHANGED, request, user)
+
+
+def on_password_set(sender, request, user, **kwargs) -> None:
+    _user_event(Action.PASSWORD_CHANGED, request, user, first_password=True)
+
+
+def on_password_reset(sender, request, user, **kwargs) -> None:
+    _user_event(Action.PASSWORD_RESET, request, user)
+
+
+def on_email_changed(sender, request, user, from_email_address=None, to_email_address=None, **kw):
+    _user_event(
+        Action.EMAIL_CHANGED,
+        request,
+        user,
+        change="primary",
+        **{"from": getattr(from_email_address, "email", ""), "to": to_email_address.email},
+    )
+
+
+def on_email_added(sender, request, user, email_address, **kwargs) -> None:
+    _user_event(Action.EMAIL_CHANGED, request, user, change="added", to=email_address.email)
+
+
+def on_email_removed(sender, request, user, email_address, **kwargs) -> None:
+    _user_event(
+        Action.EMAIL_CHANGED, request, user, change="removed", **{"from": email_address.email}
+    )
+
+
+def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        _user_event(Action.MFA_RECOVERY_CODES, request, user)
+    else:
+        _user_event(Action.MFA_ACTIVATED, request, user, type=authenticator.type)
+
+
+def on_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:
+    _user_event(Action.MFA_DEACTIVATED, request, user, type=authenticator.type)
+
+
+def on_authenticator_reset(sender, request, user, authenticator, **kwargs) -> None:
+    _user_event(Action.MFA_RECOVERY_CODES, request, user, regenerated=True)
+
+
+def on_mfa_authentication_failed(sender, request, user, authenticator, **kwargs) -> None:
+    audit_record(
+        action=Action.LOGIN_FAILED,
+        request=request,
+        actor=None,
+        subject_user=user,
+        data={
+            "method": "mfa",
+            "type": authenticator.type,
+            "reauthentication": bool(kwargs.get("reauthentication")),
+        },
+    )
+
+
+_CONNECTIONS = [
+    (account_signals.user_signed_up, on_user_signed_up),
+    (account_signals.user_logged_in, on_user_logged_in),
+    (account_signals.user_logged_out, on_user_logged_out),
+    (account_signals.password_changed, on_password_changed),
+    (account_signals.password_set, on_password_set),
+    (account_signals.password_reset, on_password_reset),
+    (account_signals.email_changed, on_email_changed),
+    (account_signals.email_added, on_email_added),
+    (account_signals.email_removed, on_email_removed),
+    (mfa_signals.authenticator_added, on_authenticator_added),
+    (mfa_signals.authenticator_removed, on_authenticator_removed),
+    (mfa_signals.authenticator_reset, on_authenticator_reset),
+    (mfa_signals.authentication_failed, on_mfa_authentication_failed),
+]
+
+
+def connect() -> None:
+    for signal, receiver in _CONNECTIONS:
+        signal.connect(receiver, dispatch_uid=f"accounts.audit.{receiver.__name__}")

@@ -1,0 +1,310 @@
+"""Loading quizzes, knowledge checks and the attitude questionnaire from ``content/``.
+
+Files (see content/README.md): ``<course>/quiz.yaml`` (final quiz), ``<course>/checks/
+<lesson-slug>.yaml`` (knowledge check of that lesson), ``_shared/attitude-survey.yaml``.
+Validation errors name the file and the line. Questions are upserted by slug; a question that
+disappeared from the bank is deactivated, never deleted, so past attempts keep their meaning.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assessments.models import Choice, Question, Quiz, Scenario, Survey, SurveyItem
+
+SURVEY_SLUG = "attitude"
+LANGS = ("nl", "en")
+QUESTION_TYPES = {"single", "multiple", "true_false"}
+
+
+class LineDict(dict):
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        mapping = LineDict(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
+)
+
+
+@dataclass
+class LoadErrors:
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, path: Path, node, message: str) -> None:
+        line = getattr(node, "line", 0) or 1
+        self.errors.append(f"{path}:{line}: {message}")
+
+
+def read_yaml(path: Path, errors: LoadErrors):
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        errors.errors.append(f"{path}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}")
+        return None
+
+
+def _text(path: Path, node, key: str, errors: LoadErrors, required: bool = True) -> dict:
+    value = node.get(key) if isinstance(node, dict) else None
+    if value is None:
+        if required:
+            errors.add(path, node, f"'{key}' is missing")
+        return {"nl": "", "en": ""}
+    if not isinstance(value, dict):
+        errors.add(path, node, f"'{key}' needs a Dutch and an English text (nl: / en:)")
+        return {"nl": "", "en": ""}
+    for lang in LANGS:
+        if not str(value.get(lang) or "").strip():
+            errors.add(path, value, f"'{key}' has no {lang} text")
+    return {lang: str(value.get(lang) or "").strip() for lang in LANGS}
+
+
+def validate_quiz(path: Path, data, errors: LoadErrors, *, kind: str) -> None:
+    """Apply the content rules to one quiz file; errors are collected, not raised."""
+    if not isinstance(data, dict):
+        errors.add(path, data, "a quiz file must be a mapping")
+        return
+    for key in ("pass_mark", "questions_per_attempt"):
+        if not isinstance(data.get(key), int):
+            errors.add(path, data, f"'{key}' must be a whole number")
+    pass_mark = data.get("pass_mark")
+    if isinstance(pass_mark, int) and not 0 <= pass_mark <= 100:
+        errors.add(path, data, "'pass_mark' is a percentage between 0 and 100")
+    attempts = data.get("attempts_allowed")
+    if attempts is not None and (not isinstance(attempts, int) or attempts < 1):
+        errors.add(path, data, "'attempts_allowed' is empty (unlimited) or a number ≥ 1")
+    limit = data.get("time_limit_minutes")
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        errors.add(path, data, "'time_limit_minutes' is empty or a number ≥ 1")
+    scenarios = data.get("scenarios") or []
+    scenario_slugs = set()
+    for scenario in scenarios:
+        slug = scenario.get("slug") if isinstance(scenario, dict) else None
+        if not slug:
+            errors.add(path, scenario, "a scenario needs a 'slug'")
+            continue
+        if slug in scenario_slugs:
+            errors.add(path, scenario, f"scenario '{slug}' appears twice")
+        scenario_slugs.add(slug)
+        _text(path, scenario, "text", errors)
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not questions:
+        errors.add(path, data, "'questions' must list at least one question")
+        return
+    seen = set()
+    for question in questions:
+        if not isinstance(question, dict):
+            errors.add(path, data, "every question must be a mapping")
+            continue
+        slug = question.get("slug")
+        if not slug:
+            errors.add(path, question, "a question needs a 'slug'")
+        elif slug in seen:
+            errors.add(path, question, f"question '{slug}' appears twice")
+        seen.add(slug)
+        qtype = question.get("type")
+        if qtype not in QUESTION_TYPES:
+            errors.add(
+                path,
+                question,
+                f"question '{slug}': type must be one of single, multiple, true_false",
+            )
+        scoring = question.get("scoring", "all_or_nothing")
+        if scoring not in ("all_or_nothing", "partial"):
+            errors.add(path, question, f"question '{slug}': scoring is all_or_nothing or partial")
+        if question.get("scenario") and question["scenario"] not in scenario_slugs:
+            errors.add(
+                path, question, f"question '{slug}': unknown scenario '{question['scenario']}'"
+            )
+        _text(path, question, "text", errors)
+        _text(path, question, "explanation", errors)
+        choices = question.get("choices")
+        if not isinstance(choices, list) or len(choices) < 2:
+            errors.add(path, question, f"question '{slug}' needs at least two choices")
+            continue
+        correct = 0
+        for choice in choices:
+            if not isinstance(choice, dict):
+                errors.add(path, question, f"question '{slug}': every choice must be a mapping")
+                continue
+            _text(path, choice, "text", errors)
+            _text(path, choice, "feedback", errors, required=False)
+            correct += 1 if choice.get("correct") is True else 0
+        if qtype in ("single", "true_false") and correct != 1:
+            errors.add(
+                path,
+                question,
+                f"question '{slug}': {qtype} needs exactly one correct choice (found {correct})",
+            )
+        if qtype == "multiple" and correct < 1:
+            errors.add(
+                path,
+                question,
+                f"question '{slug}': multiple choice needs at least one correct choice",
+            )
+        if qtype == "true_false" and len(choices) != 2:
+            errors.add(path, question, f"question '{slug}': true/false has exactly two choices")
+    draw = data.get("questions_per_attempt")
+    if isinstance(draw, int):
+        if draw < 1:
+            errors.add(path, data, "'questions_per_attempt' must be at least 1")
+        if len(questions) < draw:
+            errors.add(
+                path,
+                data,
+                f"the bank holds {len(questions)} questions, fewer than the draw of {draw}",
+            )
+    per_category = data.get("per_category") or {}
+    for category, count in per_category.items():
+        available = sum(
+            1 for q in questions if isinstance(q, dict) and q.get("category") == category
+        )
+        if available < count:
+            errors.add(
+                path,
+                data,
+                f"category '{category}' holds {available} questions, fewer than its draw of {count}",
+            )
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def upsert_quiz(*, course, path: Path, data: dict, kind: str, lesson=None) -> str:
+    """Create or update a quiz from validated data. Returns "created", "updated" or "unchanged"."""
+    digest = _hash(path)
+    lookup = {"course": course, "kind": kind, "lesson": lesson}
+    quiz = Quiz.objects.filter(**lookup).first()
+    if quiz is not None and quiz.content_hash == digest:
+        return "unchanged"
+    outcome = "updated" if quiz else "created"
+    fields = {
+        "pass_mark": data["pass_mark"],
+        "attempts_allowed": data.get("attempts_allowed"),
+        "questions_per_attempt": data["questions_per_attempt"],
+        "shuffle": bool(data.get("shuffle", True)),
+        "time_limit_minutes": data.get("time_limit_minutes"),
+        "feedback": Quiz.Feedback.PER_QUESTION
+        if kind == Quiz.Kind.CHECK
+        else Quiz.Feedback.AFTER_SUBMIT,
+        "per_category": dict(data.get("per_category") or {}),
+        "content_hash": digest,
+    }
+    if quiz is None:
+        quiz = Quiz.objects.create(**lookup, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(quiz, name, value)
+        quiz.save(update_fields=list(fields))
+    scenarios = {}
+    for scenario in data.get("scenarios") or []:
+        scenarios[scenario["slug"]], _ = Scenario.objects.update_or_create(
+            quiz=quiz,
+            slug=scenario["slug"],
+            defaults={"text_nl": scenario["text"]["nl"], "text_en": scenario["text"]["en"]},
+        )
+    slugs = []
+    for position, item in enumerate(data["questions"]):
+        slugs.append(item["slug"])
+        question, _ = Question.objects.update_or_create(
+            quiz=quiz,
+            slug=item["slug"],
+            defaults={
+                "type": item["type"],
+                "scoring": item.get("scoring", "all_or_nothing"),
+                "category": item.get("category") or "",
+                "scenario": scenarios.get(item.get("scenario")),
+                "text_nl": item["text"]["nl"],
+                "text_en": item["text"]["en"],
+                "explanation_nl": item["explanation"]["nl"],
+                "explanation_en": item["explanation"]["en"],
+                "position": position,
+                "is_active": True,
+            },
+        )
+        existing = list(question.choices.order_by("position"))
+        for index, choice in enumerate(item["choices"]):
+            feedback = choice.get("feedback") or {}
+            values = {
+                "text_nl": choice["text"]["nl"],
+                "text_en": choice["text"]["en"],
+                "is_correct": choice.get("correct") is True,
+                "feedback_nl": feedback.get("nl", ""),
+                "feedback_en": feedback.get("en", ""),
+                "position": index,
+            }
+            if index < len(existing):
+                for name, value in values.items():
+                    setattr(existing[index], name, value)
+                existing[index].save(update_fields=list(values))
+            else:
+                Choice.objects.create(question=question, **values)
+        for surplus in existing[len(item["choices"]) :]:
+            surplus.delete()
+    quiz.questions.exclude(slug__in=slugs).update(is_active=False)
+    return outcome
+
+
+def validate_survey(path: Path, data, errors: LoadErrors) -> None:
+    if not isinstance(data, dict):
+        errors.add(path, data, "the questionnaire file must be a mapping")
+        return
+    _text(path, data, "intro", errors)
+    items = data.get("items")
+    if not isinstance(items, list) or len(items) < 2:
+        errors.add(path, data, "'items' must list at least two statements")
+        return
+    seen = set()
+    for item in items:
+        if not isinstance(item, dict) or not item.get("slug"):
+            errors.add(path, item if isinstance(item, dict) else data, "every item needs a 'slug'")
+            continue
+        if item["slug"] in seen:
+            errors.add(path, item, f"item '{item['slug']}' appears twice")
+        seen.add(item["slug"])
+        _text(path, item, "text", errors)
+        if not isinstance(item.get("reverse", False), bool):
+            errors.add(path, item, "'reverse' is true or false")
+
+
+def upsert_survey(*, path: Path, data: dict) -> str:
+    digest = _hash(path)
+    survey = Survey.objects.filter(slug=SURVEY_SLUG).first()
+    if survey is not None and survey.content_hash == digest:
+        return "unchanged"
+    outcome = "updated" if survey else "created"
+    survey, _ = Survey.objects.update_or_create(
+        slug=SURVEY_SLUG,
+        defaults={
+            "intro_nl": data["intro"]["nl"],
+            "intro_en": data["intro"]["en"],
+            "content_hash": digest,
+        },
+    )
+    slugs = []
+    for position, item in enumerate(data["items"]):
+        slugs.append(item["slug"])
+        SurveyItem.objects.update_or_create(
+            survey=survey,
+            slug=item["slug"],
+            defaults={
+                "text_nl": item["text"]["nl"],
+                "text_en": item["text"]["en"],
+                "reverse": bool(item.get("reverse", False)),
+                "position": position,
+                "is_active": True,
+            },
+        )
+    survey.items.exclude(slug__in=slugs).update(is_active=False)
+    return outcome

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
+    path("quizzes/<int:quiz_id>/start/", views.attempt_start, name="start"),
+    path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
+    path(
+        "attempts/<int:attempt_id>/questions/<int:question_id>/",
+        views.answer_save,
+        name="answer",
+    ),
+    path("attempts/<int:attempt_id>/save/", views.attempt_save_all, name="save"),
+    path("attempts/<int:attempt_id>/review/", views.attempt_review, name="review"),
+    path("courses/<slug:course_slug>/survey/<str:phase>/", views.survey, name="survey"),
+    path("statistics/", views.statistics_index, name="statistics_index"),
+    path("statistics/<int:quiz_id>/", views.quiz_statistics, name="statistics"),
+]

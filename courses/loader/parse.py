@@ -1,0 +1,492 @@
+"""Reading and validating one course folder (no database access).
+
+``parse_course(course_dir, root=...)`` returns a ``CourseSpec`` (everything the database writer
+needs, lesson bodies already rendered and sanitised) and a list of ``LoaderError``s, each naming
+the file and, where it can, the line. A course with any error (not counting warnings) is not
+loaded. The rules are those of ``content/README.md``.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.utils.html import strip_tags
+
+from courses.loader.language import find_stigmatising_words
+from courses.loader.yamlio import (
+    LoaderError,
+    YamlList,
+    YamlMap,
+    parse_yaml_text,
+    read_text,
+    read_yaml,
+    relative_name,
+)
+from courses.markdown import ADMONITION_TYPES, inspect_html, render_markdown
+from courses.models import Audience, Lesson
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGES = ("nl", "en")
+LESSON_KINDS = (Lesson.Kind.TEXT, Lesson.Kind.CASE, Lesson.Kind.VIDEO)
+LESSON_MINUTES = (3, 8)
+WORDS_PER_MINUTE = 180
+REGISTRATIONS = ("big", "vvn", "other")
+# Course slugs that would shadow a page under /courses/.
+RESERVED_SLUGS = frozenset({"my", "enrol", "lessons", "static"})
+
+COURSE_KEYS = {
+    "slug",
+    "theme",
+    "audiences",
+    "minutes",
+    "certificate_validity_months",
+    "title",
+    "summary",
+    "accreditation",
+    "modules",
+    "languages",
+}
+LESSON_KEYS = {"title", "minutes", "kind"}
+ADMONITION_RE = re.compile(r"^\s*!!!\s+([\w-]+)")
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    module_slug: str
+    title: dict[str, str]
+    body: dict[str, str]
+    minutes: int
+    kind: str
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    title: dict[str, str]
+    lesson_slugs: list[str]
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    directory: Path
+    data: YamlMap
+    theme: int
+    audiences: list[str]
+    minutes: int
+    certificate_validity_months: int | None
+    languages: list[str]
+    title: dict[str, str]
+    summary: dict[str, str]
+    accreditation: dict[str, Any]
+    modules: list[ModuleSpec] = field(default_factory=list)
+    lessons: list[LessonSpec] = field(default_factory=list)
+    content_hash: str = ""
+
+
+def content_hash(course_dir: Path) -> str:
+    """sha256 over every file of the course folder (hidden files skipped), with normalised
+    text: UTF-8 without BOM, ``\\n`` line ends, no trailing spaces, no trailing blank lines.
+    Formatting noise therefore never bumps a version; any real edit (including quiz.yaml and
+    checks/) does."""
+    digest = hashlib.sha256()
+    files = sorted(
+        path
+        for path in course_dir.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(course_dir).parts)
+    )
+    for path in files:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+            data = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").encode()
+        except UnicodeDecodeError:
+            data = raw
+        digest.update(path.relative_to(course_dir).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+class _Errors(list):
+    def add(self, path: str, line: int | None, message: str, *, warning: bool = False) -> None:
+        self.append(LoaderError(path, line, message, warning=warning))
+
+
+def _texts(
+    errors: _Errors, name: str, data: YamlMap, key: str, languages: list[str], *, required=True
+) -> dict[str, str]:
+    """A ``{nl: "…", en: "…"}`` text in every language of the course."""
+    value = data.get(key)
+    if value is None:
+        if required:
+            errors.add(name, data.line, f"'{key}' is missing")
+        return {}
+    if not isinstance(value, YamlMap):
+        errors.add(name, data.line_of(key), f"'{key}' must be a mapping like {{nl: …, en: …}}")
+        return {}
+    texts = {}
+    for language in value:
+        if language not in LANGUAGES:
+            errors.add(name, value.line_of(language), f"'{key}' has unknown language '{language}'")
+    for language in languages:
+        text = value.get(language)
+        if not isinstance(text, str) or not text.strip():
+            errors.add(name, value.line_of(language), f"'{key}' is missing language '{language}'")
+        else:
+            texts[language] = text.strip()
+    return texts
+
+
+def _positive_int(errors, name, data, key, *, required=True, low=1, high=10_000) -> int | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            errors.add(name, data.line, f"'{key}' is missing")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        errors.add(name, data.line_of(key), f"'{key}' must be a whole number from {low} to {high}")
+        return None
+    return value
+
+
+def _check_language(errors: _Errors, name: str, text: str, first_line: int = 1) -> None:
+    for line, word in find_stigmatising_words(text, first_line=first_line):
+        errors.add(
+            name,
+            line,
+            f"stigmatising word '{word}': write 'sekswerker' / 'sekswerk' "
+            "('sex worker' / 'sex work') — see content/README.md",
+        )
+
+
+def _static_exists(url: str) -> bool:
+    return bool(finders.find(url.removeprefix("/static/").split("?")[0].split("#")[0]))
+
+
+def _check_media(errors: _Errors, name: str, html: str, body_lines: list[str], first: int):
+    """Images need alt text and, like video and captions, must be served from our own static
+    files (the Content Security Policy blocks other sites). Returns the plain text."""
+    found = inspect_html(html)
+
+    def line_of(src: str | None) -> int | None:
+        for offset, line in enumerate(body_lines):
+            if src and src in line:
+                return first + offset
+        return None
+
+    for image in found.images:
+        src = image.get("src") or ""
+        if not (image.get("alt") or "").strip():
+            errors.add(name, line_of(src) or first, f"image '{src}' has no alt text")
+    for src in [image.get("src") or "" for image in found.images] + found.media_sources:
+        if not src.startswith("/static/"):
+            errors.add(
+                name,
+                line_of(src) or first,
+                f"'{src}' must be a file under static/ (for example /static/content/…)",
+            )
+        elif not _static_exists(src):
+            errors.add(name, line_of(src) or first, f"'{src}' does not exist under static/")
+    return found
+
+
+def _read_lesson(errors: _Errors, path: Path, root: Path) -> dict[str, Any] | None:
+    """One lesson file: front matter checked, body rendered. ``None`` when unusable."""
+    name = relative_name(path, root)
+    try:
+        text = read_text(path, root=root)
+    except LoaderError as exc:
+        errors.append(exc)
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        errors.add(name, 1, "a lesson starts with front matter between two '---' lines")
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        errors.add(name, 1, "the front matter is not closed with a '---' line")
+        return None
+    try:
+        meta = parse_yaml_text("\n".join(lines[1:end]), name=name, line_offset=1)
+    except LoaderError as exc:
+        errors.append(exc)
+        return None
+    if not isinstance(meta, YamlMap):
+        errors.add(name, 2, "the front matter must be a mapping (title, minutes, kind)")
+        return None
+    for key in meta:
+        if key not in LESSON_KEYS:
+            errors.add(name, meta.line_of(key), f"unknown front-matter key '{key}'")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.add(name, meta.line_of("title"), "'title' is missing")
+        title = ""
+    low, high = LESSON_MINUTES
+    minutes = meta.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        errors.add(name, meta.line_of("minutes"), f"'minutes' must be from {low} to {high}")
+        minutes = None
+    kind = meta.get("kind", Lesson.Kind.TEXT)
+    if kind not in LESSON_KINDS:
+        errors.add(name, meta.line_of("kind"), f"'kind' must be one of {', '.join(LESSON_KINDS)}")
+        kind = None
+
+    body_lines = lines[end + 1 :]
+    first = end + 2
+    body = "\n".join(body_lines).strip()
+    if not body:
+        errors.add(name, first, "the lesson has no text")
+        return None
+    for offset, line in enumerate(body_lines):
+        match = ADMONITION_RE.match(line)
+        if match and match.group(1) not in ADMONITION_TYPES:
+            errors.add(
+                name,
+                first + offset,
+                f"unknown block '!!! {match.group(1)}': use "
+                + " or ".join(f"'!!! {kind}'" for kind in sorted(ADMONITION_TYPES)),
+            )
+    _check_language(errors, name, title, first_line=meta.line_of("title"))
+    _check_language(errors, name, "\n".join(body_lines), first_line=first)
+    html = render_markdown(body)
+    found = _check_media(errors, name, html, body_lines, first)
+    words = len(re.findall(r"\w+", strip_tags(html)))
+    if minutes and words > minutes * WORDS_PER_MINUTE:
+        errors.add(
+            name,
+            meta.line_of("minutes"),
+            f"{words} words do not fit in {minutes} minutes "
+            f"(at most {minutes * WORDS_PER_MINUTE}); shorten or split the lesson",
+        )
+    if kind == Lesson.Kind.VIDEO and not any("transcript" in h.lower() for h in found.headings):
+        errors.add(
+            name, first, "a video lesson needs a full transcript under a 'Transcript' heading"
+        )
+    return {
+        "title": title.strip(),
+        "minutes": minutes,
+        "kind": kind,
+        "body": html,
+        "name": name,
+        "lines": {"minutes": meta.line_of("minutes"), "kind": meta.line_of("kind")},
+    }
+
+
+def _accreditation(errors: _Errors, name: str, data: YamlMap) -> dict[str, Any]:
+    value = data.get("accreditation")
+    if value is None:
+        return {}
+    if not isinstance(value, YamlMap):
+        errors.add(name, data.line_of("accreditation"), "'accreditation' must be a mapping")
+        return {}
+    allowed = {"body", "points", "accreditation_id", "registration"}
+    for key in value:
+        if key not in allowed:
+            errors.add(name, value.line_of(key), f"unknown accreditation key '{key}'")
+    result: dict[str, Any] = {}
+    for key in ("body", "accreditation_id"):
+        if not isinstance(value.get(key), str | int) or not str(value.get(key)).strip():
+            errors.add(name, value.line_of(key), f"accreditation '{key}' is missing")
+        else:
+            result[key] = str(value[key]).strip()
+    points = value.get("points")
+    if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
+        errors.add(name, value.line_of("points"), "accreditation 'points' must be a number > 0")
+    else:
+        result["points"] = points
+    registration = value.get("registration")
+    if registration not in REGISTRATIONS:
+        errors.add(
+            name,
+            value.line_of("registration"),
+            f"accreditation 'registration' must be one of {', '.join(REGISTRATIONS)}",
+        )
+    else:
+        result["registration"] = registration
+    return result
+
+
+def parse_course(
+    course_dir: Path, *, root: Path, extra_keys: frozenset[str] = frozenset()
+) -> tuple[CourseSpec | None, list[LoaderError]]:
+    """Read and check ``course_dir``; see the module docstring."""
+    errors = _Errors()
+    path = course_dir / "course.yaml"
+    name = relative_name(path, root)
+    if not path.is_file():
+        errors.add(relative_name(course_dir, root), None, "course.yaml is missing")
+        return None, errors
+    try:
+        data = read_yaml(path, root=root)
+    except LoaderError as exc:
+        return None, [exc]
+    if not isinstance(data, YamlMap):
+        errors.add(name, 1, "course.yaml must be a mapping")
+        return None, errors
+
+    for key in data:
+        if key not in COURSE_KEYS | extra_keys:
+            errors.add(name, data.line_of(key), f"unknown key '{key}'")
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        errors.add(name, data.line_of("slug"), "'slug' must be lowercase letters, digits, hyphens")
+        slug = course_dir.name
+    elif slug != course_dir.name:
+        errors.add(name, data.line_of("slug"), f"slug '{slug}' differs from the folder name")
+    if slug in RESERVED_SLUGS:
+        errors.add(name, data.line_of("slug"), f"'{slug}' is reserved; choose another slug")
+
+    languages = data.get("languages", list(LANGUAGES))
+    if not isinstance(languages, list) or "nl" not in languages:
+        errors.add(name, data.line_of("languages"), "'languages' must be a list including nl")
+        languages = list(LANGUAGES)
+    for language in languages:
+        if language not in LANGUAGES:
+            errors.add(name, data.line_of("languages"), f"unknown language '{language}'")
+    languages = [language for language in LANGUAGES if language in languages]
+
+    theme = _positive_int(errors, name, data, "theme", high=5)
+    audiences = data.get("audiences")
+    if not isinstance(audiences, YamlList) or not audiences:
+        errors.add(name, data.line_of("audiences"), "'audiences' must be a non-empty list")
+        audiences = []
+    for index, audience in enumerate(audiences):
+        if audience not in Audience.values:
+            errors.add(
+                name,
+                audiences.line_of(index),
+                f"unknown audience '{audience}' (use {', '.join(Audience.values)})",
+            )
+    minutes = _positive_int(errors, name, data, "minutes", high=600)
+    validity = _positive_int(errors, name, data, "certificate_validity_months", required=False)
+    title = _texts(errors, name, data, "title", languages)
+    summary = _texts(errors, name, data, "summary", languages)
+    accreditation = _accreditation(errors, name, data)
+    _check_language(errors, name, read_text(path, root=root))
+
+    modules = data.get("modules")
+    if not isinstance(modules, YamlList) or not modules:
+        errors.add(name, data.line_of("modules"), "'modules' must be a non-empty list")
+        modules = YamlList()
+    spec = CourseSpec(
+        slug=slug,
+        directory=course_dir,
+        data=data,
+        theme=theme or 0,
+        audiences=list(dict.fromkeys(audiences)),
+        minutes=minutes or 0,
+        certificate_validity_months=validity,
+        languages=languages,
+        title=title,
+        summary=summary,
+        accreditation=accreditation,
+    )
+    module_slugs: set[str] = set()
+    lesson_lines: dict[str, int] = {}
+    for index, module in enumerate(modules):
+        line = modules.line_of(index)
+        if not isinstance(module, YamlMap):
+            errors.add(name, line, "a module must be a mapping with slug, title and lessons")
+            continue
+        for key in module:
+            if key not in {"slug", "title", "lessons"}:
+                errors.add(name, module.line_of(key), f"unknown module key '{key}'")
+        module_slug = module.get("slug")
+        if not isinstance(module_slug, str) or not SLUG_RE.match(module_slug):
+            errors.add(name, module.line_of("slug"), "module 'slug' is missing or not a slug")
+            module_slug = f"module-{index + 1}"
+        elif module_slug in module_slugs:
+            errors.add(name, module.line_of("slug"), f"duplicate module slug '{module_slug}'")
+        module_slugs.add(module_slug)
+        lessons = module.get("lessons")
+        if not isinstance(lessons, YamlList) or not lessons:
+            errors.add(name, module.line_of("lessons"), "module 'lessons' must be a non-empty list")
+            lessons = YamlList()
+        lesson_slugs = []
+        for position, lesson_slug in enumerate(lessons):
+            lesson_line = lessons.line_of(position)
+            if not isinstance(lesson_slug, str) or not SLUG_RE.match(lesson_slug):
+                errors.add(name, lesson_line, f"'{lesson_slug}' is not a valid lesson slug")
+                continue
+            if lesson_slug in lesson_lines:
+                errors.add(
+                    name,
+                    lesson_line,
+                    f"duplicate lesson slug '{lesson_slug}' (also on line {lesson_lines[lesson_slug]})",
+                )
+                continue
+            lesson_lines[lesson_slug] = lesson_line
+            lesson_slugs.append(lesson_slug)
+            spec.lessons.append(_lesson(errors, spec, module_slug, lesson_slug, lesson_line, root))
+        spec.modules.append(
+            ModuleSpec(
+                slug=module_slug,
+                title=_texts(errors, name, module, "title", languages),
+                lesson_slugs=lesson_slugs,
+            )
+        )
+    spec.lessons = [lesson for lesson in spec.lessons if lesson is not None]
+
+    lessons_dir = course_dir / "lessons"
+    if lessons_dir.is_dir():
+        for path in sorted(lessons_dir.glob("*.md")):
+            stem, _, language = path.stem.rpartition(".")
+            if stem not in lesson_lines or language not in languages:
+                errors.add(
+                    relative_name(path, root),
+                    None,
+                    "this lesson file is not in the outline of course.yaml",
+                    warning=True,
+                )
+    total = sum(lesson.minutes for lesson in spec.lessons)
+    if spec.minutes and total > spec.minutes:
+        errors.add(
+            name,
+            data.line_of("minutes"),
+            f"the lessons take {total} minutes, more than the course's {spec.minutes}",
+            warning=True,
+        )
+    spec.content_hash = content_hash(course_dir)
+    return spec, errors
+
+
+def _lesson(errors, spec: CourseSpec, module_slug, slug, line, root) -> LessonSpec | None:
+    name = relative_name(spec.directory / "course.yaml", root)
+    versions = {}
+    for language in spec.languages:
+        path = spec.directory / "lessons" / f"{slug}.{language}.md"
+        if not path.is_file():
+            errors.add(
+                name, line, f"lesson '{slug}' has no {language} file (lessons/{slug}.{language}.md)"
+            )
+            continue
+        lesson = _read_lesson(errors, path, root)
+        if lesson is not None:
+            versions[language] = lesson
+    if len(versions) != len(spec.languages):
+        return None
+    nl = versions["nl"]
+    for other in versions.values():
+        for key in ("minutes", "kind"):
+            if other[key] != nl[key]:
+                errors.add(
+                    other["name"],
+                    other["lines"][key],
+                    f"'{key}' differs from the Dutch file ({nl[key]} vs {other[key]})",
+                )
+    if nl["minutes"] is None or nl["kind"] is None:
+        return None
+    return LessonSpec(
+        slug=slug,
+        module_slug=module_slug,
+        title={language: lesson["title"] for language, lesson in versions.items()},
+        body={language: lesson["body"] for language, lesson in versions.items()},
+        minutes=nl["minutes"],
+        kind=nl["kind"],
+    )

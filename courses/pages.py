@@ -1,0 +1,55 @@
+"""Registries through which other apps add to the learner pages, without courses importing them.
+
+- ``register_course_page_section(fn)``: ``fn(request, course, enrolment) -> (template_name,
+  context) | None``; shown on the course page (``enrolment`` is None when the visitor is not
+  enrolled). The assessments app adds "Final quiz", the certificates app "Certificate".
+- ``register_lesson_page_section(fn)``: ``fn(request, lesson, enrolment) -> (template_name,
+  context) | None``; shown below the lesson text (knowledge checks).
+- ``register_completed_link(fn)``: ``fn(user, enrolments) -> {enrolment_id: (label, url)}`` for
+  the completed courses on My learning (certificate downloads). One call per page for all
+  enrolments, so a hook costs one query, not one per course.
+
+Each section template is rendered on its own (``render_to_string`` with the request), so it may
+use its own ``{% load %}``s and partials.
+"""
+
+from django.template.loader import render_to_string
+
+from courses.hooks import Registry
+
+course_page_sections = Registry("course page sections")
+lesson_page_sections = Registry("lesson page sections")
+completed_links = Registry("completed course links")
+
+
+def register_course_page_section(fn):
+    return course_page_sections.register(fn)
+
+
+def register_lesson_page_section(fn):
+    return lesson_page_sections.register(fn)
+
+
+def register_completed_link(fn):
+    return completed_links.register(fn)
+
+
+def render_sections(registry: Registry, request, *args) -> list[str]:
+    """HTML of every section that has something to show."""
+    html = []
+    for section in registry:
+        result = section(request, *args)
+        if result:
+            template_name, context = result
+            html.append(render_to_string(template_name, context, request=request))
+    return html
+
+
+def links_for_completed(user, enrolments) -> dict[int, tuple[str, str]]:
+    links: dict[int, tuple[str, str]] = {}
+    if not enrolments:
+        return links
+    for hook in completed_links:
+        for enrolment_id, link in (hook(user, enrolments) or {}).items():
+            links.setdefault(enrolment_id, link)
+    return links

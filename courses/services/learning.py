@@ -1,0 +1,253 @@
+"""Learning: enrolment, lesson progress and the completion rule.
+
+Completion rule: an enrolment is complete when every ACTIVE lesson of its course is done and
+every registered completion requirement holds (the assessments app registers "final quiz
+passed"). Completion is written once, by a conditional ``UPDATE … WHERE completed_at IS NULL``;
+the registered completion handlers (certificates, feeds) then each get the enrolment id once,
+after commit. Requirements and handlers are registered from the other apps'
+``AppConfig.ready()``::
+
+    from courses.services import register_completion_handler, register_completion_requirement
+    register_completion_requirement(final_quiz_passed)    # fn(enrolment) -> bool
+    register_completion_handler(certificate_on_completion)  # fn(enrolment_id) -> None
+
+Time spent is measured on the server only. Every learner request on an enrolment (opening a
+lesson, marking it done) credits the wall-clock time since the previous such request to the
+lesson that was on screen (``Enrolment.last_opened_lesson``), capped at
+``TIME_GAP_CAP_SECONDS`` (30 minutes) per gap: a tab left open overnight counts as 30 minutes,
+never as 12 hours, and nothing the browser sends can inflate the figure.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from courses.hooks import Registry
+from courses.models import Course, Enrolment, Lesson, LessonProgress
+from organisations.models import Membership, Organisation
+
+TIME_GAP_CAP_SECONDS = 30 * 60
+
+completion_requirements = Registry("completion requirements")
+completion_handlers = Registry("completion handlers")
+
+
+def register_completion_requirement(fn):
+    """``fn(enrolment) -> bool``: one more condition before an enrolment counts as complete."""
+    return completion_requirements.register(fn)
+
+
+def register_completion_handler(fn):
+    """``fn(enrolment_id) -> None``: called once, on commit, when an enrolment completes."""
+    return completion_handlers.register(fn)
+
+
+@transaction.atomic
+def enrol(
+    *,
+    user: User,
+    course: Course,
+    organisation: Organisation | None = None,
+    source: str = Enrolment.Source.SELF,
+) -> Enrolment:
+    """Enrol ``user`` in ``course``; returns the existing enrolment when there is one.
+
+    The organisation defaults to the learner's first membership (the one they joined first);
+    it decides on whose dashboards the enrolment appears.
+    """
+    existing = Enrolment.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing
+    organisation_id = (
+        organisation.pk
+        if organisation is not None
+        else Membership.objects.filter(user=user)
+        .order_by("created_at", "pk")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    enrolment, _ = Enrolment.objects.get_or_create(
+        user=user,
+        course=course,
+        defaults={
+            "organisation_id": organisation_id,
+            "source": source,
+            "version_started": course.version,
+        },
+    )
+    return enrolment
+
+
+def _time_gap(enrolment: Enrolment, now: datetime) -> int:
+    """Seconds since the previous request on this enrolment, 0 … TIME_GAP_CAP_SECONDS."""
+    if enrolment.last_activity_at is None:
+        return 0
+    seconds = int((now - enrolment.last_activity_at).total_seconds())
+    return max(0, min(seconds, TIME_GAP_CAP_SECONDS))
+
+
+def _check_lesson(enrolment: Enrolment, lesson: Lesson) -> None:
+    if lesson.course_id != enrolment.course_id:
+        raise ValueError("The lesson belongs to another course than the enrolment.")
+    if not lesson.is_active:
+        raise ValueError("The lesson is no longer part of the course.")
+
+
+@transaction.atomic
+def lesson_open(*, enrolment: Enrolment, lesson: Lesson, now: datetime | None = None) -> int:
+    """Record that the learner opened ``lesson`` (first/last seen; time spent, see the module
+    docstring). Returns the seconds credited for the previous gap."""
+    _check_lesson(enrolment, lesson)
+    now = now or timezone.now()
+    gap = _time_gap(enrolment, now)
+    previous_id = enrolment.last_opened_lesson_id
+    # One UPDATE for both rows: the gap goes to the lesson that was on screen, "last seen" to
+    # the lesson being opened (often the same row, on a reload).
+    rows = {lesson.pk} | ({previous_id} if previous_id else set())
+    updated = LessonProgress.objects.filter(enrolment=enrolment, lesson_id__in=rows).update(
+        seconds_spent=F("seconds_spent")
+        + Case(When(lesson_id=previous_id, then=Value(gap)), default=Value(0)),
+        last_seen_at=Case(When(lesson_id=lesson.pk, then=Value(now)), default=F("last_seen_at")),
+    )
+    if updated < len(rows):  # first visit of this lesson
+        LessonProgress.objects.bulk_create(
+            [LessonProgress(enrolment=enrolment, lesson=lesson, last_seen_at=now)],
+            ignore_conflicts=True,
+        )
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        last_activity_at=now,
+        last_opened_lesson=lesson,
+        started_at=Coalesce(F("started_at"), Value(now)),
+    )
+    enrolment.last_activity_at = now
+    enrolment.last_opened_lesson = lesson
+    enrolment.started_at = enrolment.started_at or now
+    return gap
+
+
+@transaction.atomic
+def lesson_complete(*, enrolment: Enrolment, lesson: Lesson, now: datetime | None = None) -> bool:
+    """Mark ``lesson`` as done. Idempotent: returns False (and changes nothing) when it already
+    was. Updates the counters, ``last_lesson`` and checks course completion."""
+    _check_lesson(enrolment, lesson)
+    now = now or timezone.now()
+    gap = _time_gap(enrolment, now)
+    if gap and enrolment.last_opened_lesson_id:
+        LessonProgress.objects.filter(
+            enrolment=enrolment, lesson_id=enrolment.last_opened_lesson_id
+        ).update(seconds_spent=F("seconds_spent") + gap)
+    newly_done = bool(
+        LessonProgress.objects.filter(
+            enrolment=enrolment, lesson=lesson, completed_at__isnull=True
+        ).update(completed_at=now, last_seen_at=now)
+    )
+    if not newly_done:
+        _, newly_done = LessonProgress.objects.get_or_create(
+            enrolment=enrolment, lesson=lesson, defaults={"completed_at": now, "last_seen_at": now}
+        )
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        last_activity_at=now,
+        started_at=Coalesce(F("started_at"), Value(now)),
+        **({"last_lesson": lesson} if newly_done else {}),
+    )
+    enrolment.last_activity_at = now
+    enrolment.started_at = enrolment.started_at or now
+    if not newly_done:
+        return False
+    enrolment.last_lesson = lesson
+    enrolment_recount(enrolment=enrolment)
+    enrolment_check_completion(enrolment=enrolment, now=now)
+    return True
+
+
+def _counts(enrolment: Enrolment) -> tuple[int, int]:
+    """(active lessons of the course, active lessons this enrolment has done)."""
+    total = Lesson.objects.filter(course_id=enrolment.course_id, is_active=True).count()
+    done = LessonProgress.objects.filter(
+        enrolment=enrolment, completed_at__isnull=False, lesson__is_active=True
+    ).count()
+    return total, done
+
+
+@transaction.atomic
+def enrolment_recount(*, enrolment: Enrolment) -> Enrolment:
+    """Recompute ``lessons_completed`` and ``progress_percent`` from the lesson progress.
+
+    Only active lessons count. A completed enrolment keeps 100 %: lessons added by a later
+    course version do not take a completion away.
+    """
+    total, done = _counts(enrolment)
+    percent = 100 if enrolment.completed_at else (done * 100 // total if total else 0)
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        lessons_completed=done, progress_percent=percent
+    )
+    enrolment.lessons_completed = done
+    enrolment.progress_percent = percent
+    return enrolment
+
+
+@transaction.atomic
+def enrolments_recount_for_course(*, course: Course) -> int:
+    """After a new course version: recount every enrolment that is not complete, in two
+    ``UPDATE`` statements, then complete those that now have every active lesson done
+    (a removed lesson may have been the only one left). Returns how many were completed."""
+    total = Lesson.objects.filter(course=course, is_active=True).count()
+    done = (
+        LessonProgress.objects.filter(
+            enrolment=OuterRef("pk"), completed_at__isnull=False, lesson__is_active=True
+        )
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    pending = Enrolment.objects.filter(course=course, completed_at__isnull=True)
+    pending.update(lessons_completed=Coalesce(Subquery(done), 0))
+    pending.update(progress_percent=F("lessons_completed") * 100 / total if total else 0)
+    completed = 0
+    if total:
+        for enrolment in pending.filter(lessons_completed__gte=total).select_related("course"):
+            completed += enrolment_check_completion(enrolment=enrolment)
+    return completed
+
+
+@transaction.atomic
+def enrolment_check_completion(*, enrolment: Enrolment, now: datetime | None = None) -> bool:
+    """Complete the enrolment when the completion rule holds (module docstring). Returns True
+    only for the call that completed it."""
+    if enrolment.completed_at is not None:
+        return False
+    total, done = _counts(enrolment)
+    if total == 0 or done < total:
+        return False
+    if not all(requirement(enrolment) for requirement in completion_requirements):
+        return False
+    now = now or timezone.now()
+    version = Course.objects.values_list("version", flat=True).get(pk=enrolment.course_id)
+    completed = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
+        completed_at=now, version_completed=version, lessons_completed=done, progress_percent=100
+    )
+    if not completed:
+        return False
+    enrolment.completed_at = now
+    enrolment.version_completed = version
+    enrolment.lessons_completed = done
+    enrolment.progress_percent = 100
+    for handler in completion_handlers:
+        transaction.on_commit(_bound(handler, enrolment.pk), robust=True)
+    return True
+
+
+def _bound(handler, enrolment_id: int):
+    """``handler(enrolment_id)`` as a named callable (Django logs a failing robust on_commit
+    callback by its ``__qualname__``, which ``functools.partial`` lacks)."""
+
+    def call() -> None:
+        handler(enrolment_id)
+
+    call.__qualname__ = f"{getattr(handler, '__qualname__', repr(handler))}({enrolment_id})"
+    return call

@@ -1,0 +1,269 @@
+"""Every "may X see / do Y" rule of the platform, as plain functions.
+
+The organisation tree is a materialised path (``Organisation.path``, "/1/5/"). A role held in an
+organisation also holds in everything below it: an administrator of the police holds that role in
+every police unit. So "the role of a person in an organisation" is the highest role they hold in
+that organisation or one of its ancestors (``effective_role``).
+
+Who may do what (org = the organisation or one of its ancestors):
+
+========================  =====================================================================
+rule                      who
+========================  =====================================================================
+view organisation         trainers, analysts and admins of org; coordinators; staff
+view members (names)      trainers and admins of org; staff (analysts and coordinators see
+                          numbers only, never names)
+manage members            admins of org; staff
+invite                    trainers (learners only); admins (any role); staff — nobody grants a
+                          role above the one they hold
+manage groups             trainers and admins of org; staff
+view dashboard            analysts and admins of org; coordinators (everything); staff
+read audit log            admins of org; staff
+view learner progress     the learner; trainers and admins of an organisation the learner is a
+                          member of; staff
+========================  =====================================================================
+
+Learners see none of the management pages. "Coordinator" is the Django group ``coordinator``
+(the ministry, the alliance's coordinator): they see every organisation's numbers and dashboards
+but no personal data of members. Staff (``is_staff``) may do everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from organisations.models import ROLE_RANK, Group, Membership, Organisation, Role
+
+COORDINATOR_GROUP = "coordinator"
+
+MANAGERS = (Role.TRAINER, Role.ADMIN)
+VIEWERS = (Role.TRAINER, Role.ANALYST, Role.ADMIN)
+DASHBOARD_VIEWERS = (Role.ANALYST, Role.ADMIN)
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+
+def _authenticated(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_staff(user) -> bool:
+    return _authenticated(user) and (user.is_staff or user.is_superuser)
+
+
+def is_coordinator(user) -> bool:
+    if not _authenticated(user):
+        return False
+    cached = getattr(user, "_academy_is_coordinator", None)
+    if cached is None:
+        cached = user.groups.filter(name=COORDINATOR_GROUP).exists()
+        user._academy_is_coordinator = cached
+    return cached
+
+
+def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
+    """A filter for the organisations at or below the given paths (empty paths are ignored)."""
+    q = Q(pk__in=[])
+    for path in {p for p in paths if p}:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def subtree_ids(organisations: Iterable[Organisation]) -> set[int]:
+    """Ids of the given organisations and of everything below them."""
+    paths = [org.path for org in organisations]
+    return set(Organisation.objects.filter(subtree_q(paths)).values_list("pk", flat=True))
+
+
+def _roles(user) -> dict[int, tuple[str, str]]:
+    """The person's own memberships as {organisation id: (path, role)}, loaded once per user
+    object (like Django's permission cache); services that change the person's memberships call
+    ``forget_roles``."""
+    cached = getattr(user, "_academy_memberships", None)
+    if cached is None:
+        cached = {
+            org_id: (path, role)
+            for org_id, path, role in Membership.objects.filter(user=user).values_list(
+                "organisation_id", "organisation__path", "role"
+            )
+        }
+        user._academy_memberships = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    # Also drops accounts.roles' cache (``_academy_roles``), which summarises the same rows.
+    for attr in ("_academy_memberships", "_academy_roles", "_academy_is_coordinator"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def effective_role(user, organisation: Organisation) -> str | None:
+    """The highest role the person holds in the organisation or one of its ancestors."""
+    if not _authenticated(user) or not organisation.path:
+        return None
+    roles = _roles(user)
+    held = [roles[pk][1] for pk in organisation.lineage_ids if pk in roles]
+    return max(held, key=lambda role: ROLE_RANK[role], default=None)
+
+
+def _holds(user, organisation: Organisation, roles: Iterable[str]) -> bool:
+    role = effective_role(user, organisation)
+    return role is not None and role in roles
+
+
+def _manager_paths(user, roles: Iterable[str]) -> list[str]:
+    """Paths of the organisations where the person directly holds one of the roles."""
+    if not _authenticated(user):
+        return []
+    wanted = set(roles)
+    return [path for path, role in _roles(user).values() if role in wanted and path]
+
+
+def organisations_for(user, roles: Iterable[str]) -> QuerySet[Organisation]:
+    """Organisations in which the person holds one of ``roles`` (directly or from an ancestor)."""
+    return Organisation.objects.filter(subtree_q(_manager_paths(user, roles)))
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+def can_view_overview(user) -> bool:
+    """May open ``organisations:overview`` (anyone who may view at least one organisation)."""
+    return is_staff(user) or bool(_manager_paths(user, VIEWERS)) or is_coordinator(user)
+
+
+def can_view_organisation(user, organisation: Organisation) -> bool:
+    """May open the organisation's page and see its numbers."""
+    return is_staff(user) or _holds(user, organisation, VIEWERS) or is_coordinator(user)
+
+
+def can_view_members(user, organisation: Organisation) -> bool:
+    """May see the names and e-mail addresses of the organisation's members."""
+    return is_staff(user) or _holds(user, organisation, MANAGERS)
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    """May change roles and remove members."""
+    return is_staff(user) or _holds(user, organisation, (Role.ADMIN,))
+
+
+def grantable_roles(user, organisation: Organisation) -> list[str]:
+    """The roles this person may hand out in the organisation (invitations, role changes)."""
+    if is_staff(user):
+        return list(Role.values)
+    role = effective_role(user, organisation)
+    if role == Role.ADMIN:
+        return [r for r in Role.values if ROLE_RANK[r] <= ROLE_RANK[Role.ADMIN]]
+    if role == Role.TRAINER:
+        return [Role.LEARNER]
+    return []
+
+
+def can_invite(user, organisation: Organisation, role: str | None = None) -> bool:
+    """May invite people into the organisation (in ``role``, when given)."""
+    roles = grantable_roles(user, organisation)
+    return bool(roles) and (role is None or role in roles)
+
+
+def can_manage_groups(user, organisation: Organisation) -> bool:
+    """May create groups in the organisation."""
+    return is_staff(user) or _holds(user, organisation, MANAGERS)
+
+
+def can_manage_group(user, group: Group) -> bool:
+    """May rename or delete the group and add or remove its members."""
+    return can_manage_groups(user, group.organisation)
+
+
+def can_view_dashboard(user, organisation: Organisation) -> bool:
+    return is_staff(user) or _holds(user, organisation, DASHBOARD_VIEWERS) or is_coordinator(user)
+
+
+def can_read_audit(user, organisation: Organisation) -> bool:
+    return is_staff(user) or _holds(user, organisation, (Role.ADMIN,))
+
+
+def can_view_learner_progress(user, learner) -> bool:
+    """The learner themself; trainers and admins of any organisation the learner belongs to."""
+    if not _authenticated(user):
+        return False
+    if user.pk == learner.pk or is_staff(user):
+        return True
+    paths = _manager_paths(user, MANAGERS)
+    if not paths:
+        return False
+    return Membership.objects.filter(
+        subtree_q(paths, field="organisation__path"), user=learner
+    ).exists()
+
+
+# --- query helpers ---------------------------------------------------------------------------
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """Every organisation whose page the person may open."""
+    if is_staff(user) or is_coordinator(user):
+        return Organisation.objects.all()
+    return organisations_for(user, VIEWERS)
+
+
+def member_visible_organisations(user) -> QuerySet[Organisation]:
+    """Every organisation whose members (names) the person may see."""
+    if is_staff(user):
+        return Organisation.objects.all()
+    return organisations_for(user, MANAGERS)
+
+
+def learners_visible_to(user):
+    """People whose progress the person may follow: everyone with a membership in an
+    organisation they train or administer (trainers and colleagues learn too). Staff: everyone.
+    """
+    users = get_user_model().objects.all()
+    if is_staff(user):
+        return users
+    paths = _manager_paths(user, MANAGERS)
+    if not paths:
+        return users.none()
+    in_subtree = Membership.objects.filter(
+        subtree_q(paths, field="organisation__path"), user=OuterRef("pk")
+    )
+    return users.filter(Exists(in_subtree))
+
+
+# --- the audit log (rule written by the accounts app, used by accounts.views.audit_log) -------
+
+
+def can_read_audit_log(user) -> bool:
+    """May open the audit log at all: staff, and administrators of at least one organisation."""
+    if is_staff(user):
+        return True
+    return _authenticated(user) and Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def audit_events_visible_to(user):
+    """The audit events the person may read.
+
+    Staff: every event. Administrators: events recorded for an organisation at or below one they
+    administer, and events whose actor or subject is a member of such an organisation (their
+    logins, failed logins, two-factor changes...). Everyone else: none.
+    """
+    from accounts.models import AuditEvent
+
+    if is_staff(user):
+        return AuditEvent.objects.all()
+    paths = _manager_paths(user, (Role.ADMIN,))
+    if not paths:
+        return AuditEvent.objects.none()
+    members = Membership.objects.filter(subtree_q(paths, field="organisation__path")).values(
+        "user_id"
+    )
+    return AuditEvent.objects.filter(
+        subtree_q(paths, field="organisation__path")
+        | Q(actor_id__in=members)
+        | Q(subject_user_id__in=members)
+    )

@@ -1,0 +1,357 @@
+"""Invitations in bulk from a CSV file.
+
+The file: a header row, then one person per row. Columns (in any order; Dutch names work too):
+``email`` (required), ``name``, ``role`` (learner, trainer, analyst or admin; empty = learner),
+``group`` (the name of an existing group of the organisation; unknown names are rejected, not
+created, so that a typo never makes a stray group), ``language`` (nl or en; empty = Dutch).
+UTF-8 with or without BOM; ``;`` or ``,`` as delimiter. Row numbers count the header as row 1,
+as a spreadsheet does.
+
+Each row is handled in its own transaction (a savepoint inside a test), so a bad row never blocks
+the good ones and the progress is visible while the batch runs. Every row gets an outcome in
+``batch.results``: ``invited``, ``already_member``, ``already_invited`` or ``rejected``, with a
+reason in the uploader's language. Nobody is invited twice: duplicates inside one file are
+caught here, a second upload of the same file by the one-pending-invitation constraint and the
+membership check.
+"""
+
+import csv
+import io
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from organisations import permissions
+from organisations.models import Group, Invitation, InvitationBatch, Membership, Role
+from organisations.services.groups import group_join
+from organisations.services.invitations import (
+    account_for_email,
+    email_normalise,
+    invitation_create,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_ROWS = 5000
+PROGRESS_EVERY = 10  # rows between progress updates
+RESULTS_EVERY = 100  # rows between saving the per-row results (for resuming)
+
+COLUMN_ALIASES = {
+    "email": ("email", "e-mail", "emailadres", "e-mailadres", "e-mail address", "mail"),
+    "name": ("name", "naam"),
+    "role": ("role", "rol"),
+    "group": ("group", "groep"),
+    "language": ("language", "taal"),
+}
+ROLE_ALIASES = {
+    "learner": Role.LEARNER,
+    "deelnemer": Role.LEARNER,
+    "cursist": Role.LEARNER,
+    "trainer": Role.TRAINER,
+    "docent": Role.TRAINER,
+    "analyst": Role.ANALYST,
+    "analist": Role.ANALYST,
+    "admin": Role.ADMIN,
+    "administrator": Role.ADMIN,
+    "beheerder": Role.ADMIN,
+}
+
+INVITED, ALREADY_MEMBER, ALREADY_INVITED, REJECTED = (
+    "invited",
+    "already_member",
+    "already_invited",
+    "rejected",
+)
+OUTCOMES = (INVITED, ALREADY_MEMBER, ALREADY_INVITED, REJECTED)
+
+
+def _column_for(header_cell: str) -> str | None:
+    cell = " ".join(header_cell.strip().lower().replace("_", " ").split())
+    for column, aliases in COLUMN_ALIASES.items():
+        if cell in aliases:
+            return column
+    return None
+
+
+def csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """Parse the CSV into (row number, {column: value}); ValidationError for a bad header."""
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, None)
+    if not header or not any(cell.strip() for cell in header):
+        raise ValidationError(_("The file is empty."), code="empty")
+    columns = [_column_for(cell) for cell in header]
+    unknown = [cell.strip() for cell, column in zip(header, columns, strict=True) if not column]
+    unknown = [cell for cell in unknown if cell]
+    if "email" not in columns:
+        raise ValidationError(
+            _("The first row must be a header with at least the column “email”."),
+            code="no_email_column",
+        )
+    if unknown:
+        raise ValidationError(
+            _("Unknown column(s): %(columns)s. Use email, name, role, group and language.")
+            % {"columns": ", ".join(unknown)},
+            code="unknown_columns",
+        )
+    rows = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = {column: "" for column in COLUMN_ALIASES}
+        for column, cell in zip(columns, cells, strict=False):
+            if column:
+                values[column] = cell.strip()
+        rows.append((reader.line_num, values))
+    return rows
+
+
+@transaction.atomic
+def invitation_batch_create(
+    *, organisation, actor, filename: str, csv_text: str
+) -> InvitationBatch:
+    """Store an uploaded file and queue its processing (after commit)."""
+    from organisations.tasks import process_invitation_batch
+
+    if not permissions.can_invite(actor, organisation):
+        raise PermissionDenied
+    rows = csv_rows(csv_text)
+    if not rows:
+        raise ValidationError(_("The file has a header but no people."), code="no_rows")
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(
+            _("The file has %(count)s rows; the maximum is %(max)s. Split it into smaller files.")
+            % {"count": len(rows), "max": MAX_ROWS},
+            code="too_many_rows",
+        )
+    batch = InvitationBatch.objects.create(
+        organisation=organisation,
+        uploaded_by=actor,
+        filename=filename[:255],
+        csv_text=csv_text.lstrip("\ufeff"),
+        total_rows=len(rows),
+    )
+    transaction.on_commit(lambda: process_invitation_batch.delay(batch.pk))
+    return batch
+
+
+@transaction.atomic
+def invitation_batch_restart(*, batch: InvitationBatch, actor) -> InvitationBatch:
+    """Continue a batch that failed or whose worker was lost; rows already done are kept."""
+    from organisations.tasks import process_invitation_batch
+
+    if not permissions.can_invite(actor, batch.organisation):
+        raise PermissionDenied
+    locked = InvitationBatch.objects.select_for_update().get(pk=batch.pk)
+    if not (locked.status == InvitationBatch.Status.FAILED or locked.is_stalled):
+        raise ValidationError(_("This upload is not stuck."), code="not_stuck")
+    locked.status = InvitationBatch.Status.PENDING
+    locked.error = ""
+    locked.save(update_fields=["status", "error"])
+    transaction.on_commit(lambda: process_invitation_batch.delay(locked.pk))
+    return locked
+
+
+def invitation_batch_process(*, batch_id: int) -> str:
+    """Claim a waiting batch (pending → running, a conditional UPDATE) and process it.
+
+    Returns "skipped" when the batch is not waiting (already running, done or failed): a second
+    delivery of the task never processes a batch twice.
+    """
+    now = timezone.now()
+    claimed = InvitationBatch.objects.filter(
+        pk=batch_id, status=InvitationBatch.Status.PENDING
+    ).update(status=InvitationBatch.Status.RUNNING, started_at=now, updated_at=now)
+    if not claimed:
+        return "skipped"
+    batch = InvitationBatch.objects.select_related("organisation", "uploaded_by").get(pk=batch_id)
+    try:
+        invitations_bulk_create(batch=batch)
+    except Exception as exc:  # a soft time limit or a bug: keep what is done, say so
+        logger.exception("Invitation batch %s failed", batch_id)
+        InvitationBatch.objects.filter(pk=batch_id, status=InvitationBatch.Status.RUNNING).update(
+            status=InvitationBatch.Status.FAILED,
+            results=batch.results,
+            processed_rows=len(batch.results),
+            error=f"{type(exc).__name__}: {exc}"[:1000],
+            updated_at=timezone.now(),
+            finished_at=timezone.now(),
+        )
+        return "failed"
+    return "done"
+
+
+def _result(row: int, email: str, outcome: str, reason: str = "", code: str = "") -> dict:
+    return {"row": row, "email": email, "outcome": outcome, "reason": reason, "code": code}
+
+
+def _save_progress(batch: InvitationBatch, *, results: bool) -> bool:
+    """Conditional UPDATE: only while the batch is still ours (running)."""
+    fields = {"processed_rows": len(batch.results), "updated_at": timezone.now()}
+    if results:
+        fields["results"] = batch.results
+    return bool(
+        InvitationBatch.objects.filter(pk=batch.pk, status=InvitationBatch.Status.RUNNING).update(
+            **fields
+        )
+    )
+
+
+def invitations_bulk_create(*, batch: InvitationBatch) -> InvitationBatch:
+    """Process the rows of a running batch, continuing after the rows already in ``results``.
+
+    Deliberately not one transaction: each row commits on its own (see the module docstring).
+    """
+    actor = batch.uploaded_by
+    organisation = batch.organisation
+    rows = csv_rows(batch.csv_text)
+    results = batch.results = list(batch.results or [])
+    seen: dict[str, int] = {}
+    for done in results:
+        if done.get("code") != "invalid_email":
+            seen.setdefault(done["email"], done["row"])
+    groups = {g.name.lower(): g for g in Group.objects.filter(organisation=organisation)}
+    language = actor.preferred_language if actor else "nl"
+    with translation.override(language):
+        for number, values in rows[len(results) :]:
+            try:
+                with transaction.atomic():
+                    result = _process_row(batch, actor, groups, seen, number, values)
+            except Exception as exc:
+                logger.exception("Invitation batch %s row %s", batch.pk, number)
+                result = _result(
+                    number,
+                    values["email"],
+                    REJECTED,
+                    _("This row could not be processed."),
+                    "error",
+                )
+                if isinstance(exc, ValidationError | PermissionDenied):
+                    result["reason"] = _reason(exc)
+            results.append(result)
+            if len(results) % RESULTS_EVERY == 0:
+                _save_progress(batch, results=True)
+            elif len(results) % PROGRESS_EVERY == 0:
+                _save_progress(batch, results=False)
+    now = timezone.now()
+    InvitationBatch.objects.filter(pk=batch.pk, status=InvitationBatch.Status.RUNNING).update(
+        status=InvitationBatch.Status.DONE,
+        results=results,
+        processed_rows=len(results),
+        updated_at=now,
+        finished_at=now,
+    )
+    batch.status, batch.processed_rows, batch.finished_at = (
+        InvitationBatch.Status.DONE,
+        len(results),
+        now,
+    )
+    return batch
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return _("You may not invite people into this organisation.")
+
+
+def _process_row(batch, actor, groups, seen, number, values) -> dict:
+    raw_email = values["email"]
+    try:
+        email = email_normalise(raw_email)
+    except ValidationError as exc:
+        return _result(number, raw_email, REJECTED, _reason(exc), "invalid_email")
+    if email in seen:
+        return _result(
+            number,
+            email,
+            ALREADY_INVITED,
+            _("Same address as row %(row)s of this file.") % {"row": seen[email]},
+            "duplicate_in_file",
+        )
+    seen[email] = number
+    role_text = values["role"].lower()
+    role = ROLE_ALIASES.get(role_text) if role_text else Role.LEARNER
+    if role is None:
+        return _result(
+            number,
+            email,
+            REJECTED,
+            _("Unknown role “%(role)s”. Use learner, trainer, analyst or admin.")
+            % {"role": values["role"]},
+            "invalid_role",
+        )
+    group = None
+    if values["group"]:
+        group = groups.get(values["group"].lower())
+        if group is None:
+            return _result(
+                number,
+                email,
+                REJECTED,
+                _("There is no group “%(group)s” in this organisation. Create it first.")
+                % {"group": values["group"]},
+                "unknown_group",
+            )
+    if actor is None:
+        return _result(
+            number,
+            email,
+            REJECTED,
+            _("The person who uploaded the file no longer exists."),
+            "actor",
+        )
+    try:
+        invitation_create(
+            organisation=batch.organisation,
+            email=email,
+            actor=actor,
+            role=role,
+            name=values["name"],
+            group=group,
+            language=values["language"].lower(),
+            batch=batch,
+        )
+    except ValidationError as exc:
+        code = exc.code
+        if code == "already_member":
+            return _already_member(batch, actor, group, number, email)
+        if code == "already_invited":
+            return _already_invited(batch, number, email)
+        return _result(number, email, REJECTED, _reason(exc), code or "invalid")
+    return _result(number, email, INVITED, "", "invited")
+
+
+def _already_member(batch, actor, group, number, email) -> dict:
+    reason = _("Already a member of this organisation.")
+    if group is not None and permissions.can_manage_group(actor, group):
+        user = account_for_email(email)
+        if user and Membership.objects.filter(user=user, organisation=batch.organisation).exists():
+            if group_join(group=group, user=user):
+                reason = _(
+                    "Already a member of this organisation; added to the group %(group)s."
+                ) % {"group": group.name}
+    return _result(number, email, ALREADY_MEMBER, reason, "already_member")
+
+
+def _already_invited(batch, number, email) -> dict:
+    mine = Invitation.objects.filter(
+        organisation=batch.organisation,
+        email=email,
+        status=Invitation.Status.PENDING,
+        batch=batch,
+    ).exists()
+    if mine:  # the batch was resumed after this row had been done
+        return _result(number, email, INVITED, "", "invited")
+    return _result(
+        number,
+        email,
+        ALREADY_INVITED,
+        _("This address already has a pending invitation."),
+        "already_invited",
+    )

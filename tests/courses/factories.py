@@ -1,0 +1,16 @@
+"""Course-building helpers for the courses tests (on top of tests/factories.py)."""
+
+from courses.models import Course
+from tests.factories import CourseFactory, LessonFactory, ModuleFactory
+
+
+def make_course(*, lessons: int = 4, per_module: int = 2, **course_fields) -> Course:
+    """A published course with ``lessons`` active lessons, ``per_module`` per module, positions
+    in order across the course."""
+    course = CourseFactory(**course_fields)
+    module = None
+    for index in range(lessons):
+        if index % per_module == 0:
+            module = ModuleFactory(course=course, position=index // per_module)
+        LessonFactory(module=module, course=course, position=index, slug=f"les-{index + 1}")
+    return course
