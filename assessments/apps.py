@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self):
+        from assessments import catalogue, sections, services
+        from courses import loader, pages
+        from courses.services import learning
+
+        learning.register_completion_requirement(services.final_quiz_passed)
+        pages.register_course_page_section(sections.course_page_section)
+        pages.register_lesson_page_section(sections.lesson_page_section)
+        loader.register_course_validator(catalogue.validate_course_questions)
+        loader.register_course_extension(catalogue.load_course_questions)
+        loader.register_catalogue_validator(catalogue.validate_survey_file)
+        loader.register_catalogue_extension(catalogue.load_survey)

@@ -10,157 +10,134 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from assessments.models import Choice, Question, Quiz, Scenario, Survey, SurveyItem
+from courses.loader import LoaderError, YamlList, YamlMap, find_stigmatising_words
 
 SURVEY_SLUG = "attitude"
 LANGS = ("nl", "en")
 QUESTION_TYPES = {"single", "multiple", "true_false"}
 
 
-class LineDict(dict):
-    line: int = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):
-        mapping = LineDict(super().construct_mapping(node, deep=deep))
-        mapping.line = node.start_mark.line + 1
-        return mapping
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
-)
-
-
 @dataclass
 class LoadErrors:
-    errors: list[str] = field(default_factory=list)
+    """Collects problems of one file as ``LoaderError``s naming the file and the line."""
 
-    def add(self, path: Path, node, message: str) -> None:
-        line = getattr(node, "line", 0) or 1
-        self.errors.append(f"{path}:{line}: {message}")
+    name: str
+    errors: list[LoaderError] = field(default_factory=list)
 
-
-def read_yaml(path: Path, errors: LoadErrors):
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        errors.errors.append(f"{path}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}")
-        return None
+    def add(self, node, message: str, key: str | None = None) -> None:
+        line = None
+        if isinstance(node, YamlMap):
+            line = node.line_of(key) if key else node.line
+        elif isinstance(node, YamlList):
+            line = node.line
+        self.errors.append(LoaderError(self.name, line, message))
 
 
-def _text(path: Path, node, key: str, errors: LoadErrors, required: bool = True) -> dict:
+def _text(node, key: str, errors: LoadErrors, required: bool = True) -> dict:
     value = node.get(key) if isinstance(node, dict) else None
     if value is None:
         if required:
-            errors.add(path, node, f"'{key}' is missing")
+            errors.add(node, f"'{key}' is missing")
         return {"nl": "", "en": ""}
     if not isinstance(value, dict):
-        errors.add(path, node, f"'{key}' needs a Dutch and an English text (nl: / en:)")
+        errors.add(node, f"'{key}' needs a Dutch and an English text (nl: / en:)")
         return {"nl": "", "en": ""}
     for lang in LANGS:
-        if not str(value.get(lang) or "").strip():
-            errors.add(path, value, f"'{key}' has no {lang} text")
+        text = str(value.get(lang) or "").strip()
+        if not text:
+            errors.add(value, f"'{key}' has no {lang} text")
+        for _line, word in find_stigmatising_words(text):
+            errors.add(value, f"'{key}' ({lang}) uses the stigmatising term '{word}'")
     return {lang: str(value.get(lang) or "").strip() for lang in LANGS}
 
 
-def validate_quiz(path: Path, data, errors: LoadErrors, *, kind: str) -> None:
+def validate_quiz(data, errors: LoadErrors) -> None:
     """Apply the content rules to one quiz file; errors are collected, not raised."""
     if not isinstance(data, dict):
-        errors.add(path, data, "a quiz file must be a mapping")
+        errors.add(data, "a quiz file must be a mapping")
         return
     for key in ("pass_mark", "questions_per_attempt"):
         if not isinstance(data.get(key), int):
-            errors.add(path, data, f"'{key}' must be a whole number")
+            errors.add(data, f"'{key}' must be a whole number")
     pass_mark = data.get("pass_mark")
     if isinstance(pass_mark, int) and not 0 <= pass_mark <= 100:
-        errors.add(path, data, "'pass_mark' is a percentage between 0 and 100")
+        errors.add(data, "'pass_mark' is a percentage between 0 and 100")
     attempts = data.get("attempts_allowed")
     if attempts is not None and (not isinstance(attempts, int) or attempts < 1):
-        errors.add(path, data, "'attempts_allowed' is empty (unlimited) or a number ≥ 1")
+        errors.add(data, "'attempts_allowed' is empty (unlimited) or a number ≥ 1")
     limit = data.get("time_limit_minutes")
     if limit is not None and (not isinstance(limit, int) or limit < 1):
-        errors.add(path, data, "'time_limit_minutes' is empty or a number ≥ 1")
+        errors.add(data, "'time_limit_minutes' is empty or a number ≥ 1")
     scenarios = data.get("scenarios") or []
     scenario_slugs = set()
     for scenario in scenarios:
         slug = scenario.get("slug") if isinstance(scenario, dict) else None
         if not slug:
-            errors.add(path, scenario, "a scenario needs a 'slug'")
+            errors.add(scenario, "a scenario needs a 'slug'")
             continue
         if slug in scenario_slugs:
-            errors.add(path, scenario, f"scenario '{slug}' appears twice")
+            errors.add(scenario, f"scenario '{slug}' appears twice")
         scenario_slugs.add(slug)
-        _text(path, scenario, "text", errors)
+        _text(scenario, "text", errors)
     questions = data.get("questions")
     if not isinstance(questions, list) or not questions:
-        errors.add(path, data, "'questions' must list at least one question")
+        errors.add(data, "'questions' must list at least one question")
         return
     seen = set()
     for question in questions:
         if not isinstance(question, dict):
-            errors.add(path, data, "every question must be a mapping")
+            errors.add(data, "every question must be a mapping")
             continue
         slug = question.get("slug")
         if not slug:
-            errors.add(path, question, "a question needs a 'slug'")
+            errors.add(question, "a question needs a 'slug'")
         elif slug in seen:
-            errors.add(path, question, f"question '{slug}' appears twice")
+            errors.add(question, f"question '{slug}' appears twice")
         seen.add(slug)
         qtype = question.get("type")
         if qtype not in QUESTION_TYPES:
             errors.add(
-                path,
                 question,
                 f"question '{slug}': type must be one of single, multiple, true_false",
             )
         scoring = question.get("scoring", "all_or_nothing")
         if scoring not in ("all_or_nothing", "partial"):
-            errors.add(path, question, f"question '{slug}': scoring is all_or_nothing or partial")
+            errors.add(question, f"question '{slug}': scoring is all_or_nothing or partial")
         if question.get("scenario") and question["scenario"] not in scenario_slugs:
-            errors.add(
-                path, question, f"question '{slug}': unknown scenario '{question['scenario']}'"
-            )
-        _text(path, question, "text", errors)
-        _text(path, question, "explanation", errors)
+            errors.add(question, f"question '{slug}': unknown scenario '{question['scenario']}'")
+        _text(question, "text", errors)
+        _text(question, "explanation", errors)
         choices = question.get("choices")
         if not isinstance(choices, list) or len(choices) < 2:
-            errors.add(path, question, f"question '{slug}' needs at least two choices")
+            errors.add(question, f"question '{slug}' needs at least two choices")
             continue
         correct = 0
         for choice in choices:
             if not isinstance(choice, dict):
-                errors.add(path, question, f"question '{slug}': every choice must be a mapping")
+                errors.add(question, f"question '{slug}': every choice must be a mapping")
                 continue
-            _text(path, choice, "text", errors)
-            _text(path, choice, "feedback", errors, required=False)
+            _text(choice, "text", errors)
+            _text(choice, "feedback", errors, required=False)
             correct += 1 if choice.get("correct") is True else 0
         if qtype in ("single", "true_false") and correct != 1:
             errors.add(
-                path,
                 question,
                 f"question '{slug}': {qtype} needs exactly one correct choice (found {correct})",
             )
         if qtype == "multiple" and correct < 1:
             errors.add(
-                path,
                 question,
                 f"question '{slug}': multiple choice needs at least one correct choice",
             )
         if qtype == "true_false" and len(choices) != 2:
-            errors.add(path, question, f"question '{slug}': true/false has exactly two choices")
+            errors.add(question, f"question '{slug}': true/false has exactly two choices")
     draw = data.get("questions_per_attempt")
     if isinstance(draw, int):
         if draw < 1:
-            errors.add(path, data, "'questions_per_attempt' must be at least 1")
+            errors.add(data, "'questions_per_attempt' must be at least 1")
         if len(questions) < draw:
             errors.add(
-                path,
                 data,
                 f"the bank holds {len(questions)} questions, fewer than the draw of {draw}",
             )
@@ -171,7 +148,6 @@ def validate_quiz(path: Path, data, errors: LoadErrors, *, kind: str) -> None:
         )
         if available < count:
             errors.add(
-                path,
                 data,
                 f"category '{category}' holds {available} questions, fewer than its draw of {count}",
             )
@@ -256,26 +232,26 @@ def upsert_quiz(*, course, path: Path, data: dict, kind: str, lesson=None) -> st
     return outcome
 
 
-def validate_survey(path: Path, data, errors: LoadErrors) -> None:
+def validate_survey(data, errors: LoadErrors) -> None:
     if not isinstance(data, dict):
-        errors.add(path, data, "the questionnaire file must be a mapping")
+        errors.add(data, "the questionnaire file must be a mapping")
         return
-    _text(path, data, "intro", errors)
+    _text(data, "intro", errors)
     items = data.get("items")
     if not isinstance(items, list) or len(items) < 2:
-        errors.add(path, data, "'items' must list at least two statements")
+        errors.add(data, "'items' must list at least two statements")
         return
     seen = set()
     for item in items:
         if not isinstance(item, dict) or not item.get("slug"):
-            errors.add(path, item if isinstance(item, dict) else data, "every item needs a 'slug'")
+            errors.add(item if isinstance(item, dict) else data, "every item needs a 'slug'")
             continue
         if item["slug"] in seen:
-            errors.add(path, item, f"item '{item['slug']}' appears twice")
+            errors.add(item, f"item '{item['slug']}' appears twice")
         seen.add(item["slug"])
-        _text(path, item, "text", errors)
+        _text(item, "text", errors)
         if not isinstance(item.get("reverse", False), bool):
-            errors.add(path, item, "'reverse' is true or false")
+            errors.add(item, "'reverse' is true or false")
 
 
 def upsert_survey(*, path: Path, data: dict) -> str:

@@ -16,6 +16,11 @@ lesson, marking it done) credits the wall-clock time since the previous such req
 lesson that was on screen (``Enrolment.last_opened_lesson``), capped at
 ``TIME_GAP_CAP_SECONDS`` (30 minutes) per gap: a tab left open overnight counts as 30 minutes,
 never as 12 hours, and nothing the browser sends can inflate the figure.
+
+The services are ``@transaction.atomic(savepoint=False)``: atomic on their own, and when one
+calls another (or a view, the loader or the assessments app calls them inside its own
+transaction) they join that transaction instead of adding SAVEPOINT round trips. An error
+anywhere rolls back the whole outer transaction; nothing here catches and continues.
 """
 
 from datetime import datetime
@@ -46,7 +51,7 @@ def register_completion_handler(fn):
     return completion_handlers.register(fn)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def enrol(
     *,
     user: User,
@@ -97,7 +102,7 @@ def _check_lesson(enrolment: Enrolment, lesson: Lesson) -> None:
         raise ValueError("The lesson is no longer part of the course.")
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lesson_open(*, enrolment: Enrolment, lesson: Lesson, now: datetime | None = None) -> int:
     """Record that the learner opened ``lesson`` (first/last seen; time spent, see the module
     docstring). Returns the seconds credited for the previous gap."""
@@ -129,7 +134,7 @@ def lesson_open(*, enrolment: Enrolment, lesson: Lesson, now: datetime | None = 
     return gap
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lesson_complete(*, enrolment: Enrolment, lesson: Lesson, now: datetime | None = None) -> bool:
     """Mark ``lesson`` as done. Idempotent: returns False (and changes nothing) when it already
     was. Updates the counters, ``last_lesson`` and checks course completion."""
@@ -149,19 +154,30 @@ def lesson_complete(*, enrolment: Enrolment, lesson: Lesson, now: datetime | Non
         _, newly_done = LessonProgress.objects.get_or_create(
             enrolment=enrolment, lesson=lesson, defaults={"completed_at": now, "last_seen_at": now}
         )
-    Enrolment.objects.filter(pk=enrolment.pk).update(
-        last_activity_at=now,
-        started_at=Coalesce(F("started_at"), Value(now)),
-        **({"last_lesson": lesson} if newly_done else {}),
-    )
+    changes: dict = {"last_activity_at": now, "started_at": Coalesce(F("started_at"), Value(now))}
+    if newly_done:
+        total, done = _counts(enrolment)
+        changes |= {
+            "last_lesson": lesson,
+            "lessons_completed": done,
+            "progress_percent": _percent(enrolment, total, done),
+        }
+    Enrolment.objects.filter(pk=enrolment.pk).update(**changes)
     enrolment.last_activity_at = now
     enrolment.started_at = enrolment.started_at or now
     if not newly_done:
         return False
     enrolment.last_lesson = lesson
-    enrolment_recount(enrolment=enrolment)
-    enrolment_check_completion(enrolment=enrolment, now=now)
+    enrolment.lessons_completed = changes["lessons_completed"]
+    enrolment.progress_percent = changes["progress_percent"]
+    _complete_if_rule_holds(enrolment, total=total, done=done, now=now)
     return True
+
+
+def _percent(enrolment: Enrolment, total: int, done: int) -> int:
+    if enrolment.completed_at is not None:
+        return 100
+    return done * 100 // total if total else 0
 
 
 def _counts(enrolment: Enrolment) -> tuple[int, int]:
@@ -173,7 +189,7 @@ def _counts(enrolment: Enrolment) -> tuple[int, int]:
     return total, done
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def enrolment_recount(*, enrolment: Enrolment) -> Enrolment:
     """Recompute ``lessons_completed`` and ``progress_percent`` from the lesson progress.
 
@@ -181,7 +197,7 @@ def enrolment_recount(*, enrolment: Enrolment) -> Enrolment:
     course version do not take a completion away.
     """
     total, done = _counts(enrolment)
-    percent = 100 if enrolment.completed_at else (done * 100 // total if total else 0)
+    percent = _percent(enrolment, total, done)
     Enrolment.objects.filter(pk=enrolment.pk).update(
         lessons_completed=done, progress_percent=percent
     )
@@ -190,7 +206,7 @@ def enrolment_recount(*, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def enrolments_recount_for_course(*, course: Course) -> int:
     """After a new course version: recount every enrolment that is not complete, in two
     ``UPDATE`` statements, then complete those that now have every active lesson done
@@ -215,14 +231,20 @@ def enrolments_recount_for_course(*, course: Course) -> int:
     return completed
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def enrolment_check_completion(*, enrolment: Enrolment, now: datetime | None = None) -> bool:
     """Complete the enrolment when the completion rule holds (module docstring). Returns True
     only for the call that completed it."""
     if enrolment.completed_at is not None:
         return False
     total, done = _counts(enrolment)
-    if total == 0 or done < total:
+    return _complete_if_rule_holds(enrolment, total=total, done=done, now=now)
+
+
+def _complete_if_rule_holds(
+    enrolment: Enrolment, *, total: int, done: int, now: datetime | None
+) -> bool:
+    if enrolment.completed_at is not None or total == 0 or done < total:
         return False
     if not all(requirement(enrolment) for requirement in completion_requirements):
         return False

@@ -100,9 +100,11 @@ def test_inactive_unknown_and_draft_lessons_are_404(client, learner, enrolment):
 def test_a_lesson_of_another_course_is_404_under_this_course(client, learner, enrolment):
     other = make_course(lessons=1)
     enrol(user=learner, course=other)
+    foreign = lessons_of(other)[0]
+    foreign.slug = "alleen-in-de-andere-cursus"
+    foreign.save(update_fields=["slug"])
     client.force_login(learner)
 
-    foreign = lessons_of(other)[0]
     response = client.get(reverse("courses:lesson", args=[enrolment.course.slug, foreign.slug]))
 
     assert response.status_code == 404
@@ -263,21 +265,21 @@ def test_the_lesson_page_needs_at_most_10_queries(
     client, learner, count_queries, without_session_tracking
 ):
     client.force_login(learner)
-    small = make_course(lessons=2)
+    small = make_course(lessons=3)
     large = make_course(lessons=20, per_module=5)
     for course in (small, large):
         enrolment = enrol(user=learner, course=course)
-        for lesson in lessons_of(course)[:2]:
-            lesson_complete(enrolment=enrolment, lesson=lesson)
-    client.get(url(small, lessons_of(small)[0]))
+        lesson_complete(enrolment=enrolment, lesson=lessons_of(course)[0])
+        client.get(url(course, lessons_of(course)[0]))
 
-    first_visit = count_queries(lambda: client.get(url(large, lessons_of(large)[5])))
-    again_small = count_queries(lambda: client.get(url(small, lessons_of(small)[1])))
-    again_large = count_queries(lambda: client.get(url(large, lessons_of(large)[6])))
-    reload = count_queries(lambda: client.get(url(large, lessons_of(large)[6])))
+    first_visit_small = count_queries(lambda: client.get(url(small, lessons_of(small)[1])))
+    first_visit_large = count_queries(lambda: client.get(url(large, lessons_of(large)[1])))
+    next_small = count_queries(lambda: client.get(url(small, lessons_of(small)[0])))
+    next_large = count_queries(lambda: client.get(url(large, lessons_of(large)[0])))
+    reload = count_queries(lambda: client.get(url(large, lessons_of(large)[0])))
 
-    assert first_visit <= 10
-    assert again_small == again_large <= 10
+    assert first_visit_small == first_visit_large <= 10
+    assert next_small == next_large <= 10
     assert reload <= 10
 
 
@@ -291,5 +293,5 @@ def test_mark_as_done_with_htmx_stays_small(client, learner, count_queries, with
         lambda: client.post(done_url(course, lessons_of(course)[0]), HTTP_HX_REQUEST="true")
     )
 
-    assert queries <= 16
+    assert queries <= 14
     assert enrolment.progress.filter(completed_at__isnull=False).count() == 1

@@ -99,7 +99,18 @@ def test_it_invites_good_rows_and_says_why_for_the_others(upload, organisation, 
         (9, "trainer@example.org", "invited"),
     ]
     reasons = {r["row"]: r["reason"] for r in batch.results}
-    assert "row 2" in reasons[5]
+    codes = {r["row"]: r["code"] for r in batch.results}
+    assert codes == {
+        2: "invited",
+        3: "invalid_email",
+        4: "already_member",
+        5: "duplicate_in_file",
+        6: "invalid_role",
+        7: "unknown_group",
+        9: "invited",
+    }
+    assert all(reasons[row] for row in (3, 4, 5, 6, 7))
+    assert "2" in reasons[5]
     assert "chef" in reasons[6]
     assert "Onbekend" in reasons[7]
     assert set(Invitation.objects.values_list("email", "role", "group")) == {
@@ -123,7 +134,7 @@ def test_it_invites_nobody_twice_when_the_same_file_comes_again(upload):
 def test_it_rejects_roles_above_what_the_uploader_may_give(upload, trainer):
     batch = upload("email,role\nl@example.org,learner\na@example.org,admin\n", actor=trainer)
     assert [r["outcome"] for r in batch.results] == ["invited", "rejected"]
-    assert "Administrator" in batch.results[1]["reason"]
+    assert batch.results[1]["code"] == "role_not_allowed" and batch.results[1]["reason"]
     assert not Invitation.objects.filter(email="a@example.org").exists()
 
 

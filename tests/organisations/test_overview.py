@@ -104,6 +104,6 @@ def test_it_uses_a_fixed_number_of_queries(
             GroupMember.objects.create(group=group, user=member(org))
             _invitation(org, f"i{i}-{org.pk}@example.org")
     client = login(coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         response = client.get(URL)
     assert len(response.context["cards"]) == size

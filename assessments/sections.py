@@ -1,0 +1,60 @@
+"""What the assessments app adds to the learner pages of the courses app."""
+
+from assessments.loader import SURVEY_SLUG
+from assessments.models import Attempt, Quiz, Survey, SurveyResponse
+
+
+def course_page_section(request, course, enrolment):
+    """The final quiz (status, best score, link) and the attitude questionnaire prompts."""
+    quiz = Quiz.objects.filter(course=course, kind=Quiz.Kind.FINAL).first()
+    survey = Survey.objects.filter(slug=SURVEY_SLUG).first()
+    if quiz is None and survey is None:
+        return None
+    attempts = []
+    answered_phases: set[str] = set()
+    if enrolment is not None:
+        if quiz is not None:
+            attempts = list(
+                Attempt.objects.filter(quiz=quiz, enrolment=enrolment).order_by("-number")
+            )
+        if survey is not None:
+            answered_phases = set(
+                SurveyResponse.objects.filter(survey=survey, enrolment=enrolment).values_list(
+                    "phase", flat=True
+                )
+            )
+    scores = [a.score for a in attempts if a.score is not None]
+    return (
+        "assessments/sections/course_page.html",
+        {
+            "course": course,
+            "enrolment": enrolment,
+            "quiz": quiz,
+            "attempts": attempts,
+            "passed": any(a.passed for a in attempts),
+            "best_score": max(scores) if scores else None,
+            "open_attempt": next((a for a in attempts if a.status == "in_progress"), None),
+            "survey": survey,
+            "offer_pre": survey is not None
+            and enrolment is not None
+            and "pre" not in answered_phases
+            and enrolment.lessons_completed == 0,
+            "offer_post": survey is not None
+            and enrolment is not None
+            and enrolment.completed_at is not None
+            and "post" not in answered_phases,
+        },
+    )
+
+
+def lesson_page_section(request, lesson, enrolment):
+    """A lesson's knowledge check: a link to start it, or its result."""
+    quiz = Quiz.objects.filter(lesson=lesson, kind=Quiz.Kind.CHECK).first()
+    if quiz is None:
+        return None
+    last = (
+        Attempt.objects.filter(quiz=quiz, enrolment=enrolment).order_by("-number").first()
+        if enrolment is not None
+        else None
+    )
+    return ("assessments/sections/lesson_page.html", {"quiz": quiz, "last": last})
