@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.cache import cache
+
 from assessments.models import Choice, Question, Quiz, Scenario, Survey, SurveyItem
 from courses.loader import LoaderError, YamlList, YamlMap, find_stigmatising_words
 
@@ -283,4 +285,5 @@ def upsert_survey(*, path: Path, data: dict) -> str:
             },
         )
     survey.items.exclude(slug__in=slugs).update(is_active=False)
+    cache.delete("assessments:survey-id")
     return outcome

@@ -1,25 +1,43 @@
 """What the assessments app adds to the learner pages of the courses app."""
 
+from django.core.cache import cache
+from django.db.models import Prefetch
+
 from assessments.loader import SURVEY_SLUG
 from assessments.models import Attempt, Quiz, Survey, SurveyResponse
 
 
+def _survey_id() -> int | None:
+    """The questionnaire changes only when the catalogue is loaded: cache its id briefly."""
+    survey_id = cache.get("assessments:survey-id")
+    if survey_id is None:
+        survey_id = Survey.objects.filter(slug=SURVEY_SLUG).values_list("pk", flat=True).first()
+        cache.set("assessments:survey-id", survey_id or 0, 300)
+    return survey_id or None
+
+
 def course_page_section(request, course, enrolment):
-    """The final quiz (status, best score, link) and the attitude questionnaire prompts."""
-    quiz = Quiz.objects.filter(course=course, kind=Quiz.Kind.FINAL).first()
-    survey = Survey.objects.filter(slug=SURVEY_SLUG).first()
+    """The final quiz (status, best score, link) and the attitude questionnaire prompts.
+    At most three queries: the quiz with this learner's attempts, and the survey answers."""
+    quizzes = Quiz.objects.filter(course=course, kind=Quiz.Kind.FINAL)
+    if enrolment is not None:
+        quizzes = quizzes.prefetch_related(
+            Prefetch(
+                "attempts",
+                queryset=Attempt.objects.filter(enrolment=enrolment).order_by("-number"),
+                to_attr="learner_attempts",
+            )
+        )
+    quiz = quizzes.first()
+    survey = _survey_id()
     if quiz is None and survey is None:
         return None
-    attempts = []
+    attempts = getattr(quiz, "learner_attempts", []) if quiz is not None else []
     answered_phases: set[str] = set()
     if enrolment is not None:
-        if quiz is not None:
-            attempts = list(
-                Attempt.objects.filter(quiz=quiz, enrolment=enrolment).order_by("-number")
-            )
         if survey is not None:
             answered_phases = set(
-                SurveyResponse.objects.filter(survey=survey, enrolment=enrolment).values_list(
+                SurveyResponse.objects.filter(survey_id=survey, enrolment=enrolment).values_list(
                     "phase", flat=True
                 )
             )

@@ -107,9 +107,10 @@ def answer_save(request, attempt_id: int, question_id: int):
     items = [i for i in attempt_items(attempt=attempt) if i.question.pk == question_id]
     if not items:
         raise Http404
+    partial = "question" if attempt.quiz.feedback == Quiz.Feedback.PER_QUESTION else "status"
     return render(
         request,
-        "assessments/attempt.html#question",
+        f"assessments/attempt.html#{partial}",
         {
             "attempt": attempt,
             "quiz": attempt.quiz,

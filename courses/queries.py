@@ -306,8 +306,12 @@ def my_learning(*, user, today: date) -> MyLearning:
             result.completed.append(item)
         elif enrolment.course_id not in due_dates:
             result.in_progress.append(item)
+    # Recently active first, then the ones not started yet (newest enrolment first).
     result.in_progress.sort(
-        key=lambda item: item.enrolment.last_activity_at or item.enrolment.created_at, reverse=True
+        key=lambda item: (
+            item.enrolment.last_activity_at is None,
+            -(item.enrolment.last_activity_at or item.enrolment.created_at).timestamp(),
+        )
     )
     result.completed.sort(key=lambda item: item.enrolment.completed_at, reverse=True)
     links = links_for_completed(user, [item.enrolment for item in result.completed])

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.db.models import (
+    CharField,
     Count,
     F,
     Max,
@@ -233,7 +234,9 @@ def matrix_learners(
     scope_overdue = [c.course.pk for c in scope if c.overdue]
     scope_open = [c.course.pk for c in scope if not c.overdue]
     queryset = learners.annotate(
-        display_name=Lower(Coalesce(NullIf("name", Value("")), "email")),
+        display_name=Lower(
+            Coalesce(NullIf("name", Value("")), "email", output_field=CharField())
+        ),
         last_activity=Max(
             "enrolments__last_activity_at", filter=Q(enrolments__course_id__in=courses)
         ),

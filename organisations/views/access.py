@@ -31,3 +31,8 @@ def organisation_context(user, organisation: Organisation, **extra) -> dict:
         },
         **extra,
     }
+
+
+def posted(request):
+    """The submitted data of a POST (also when empty, so the form reports missing fields)."""
+    return request.POST if request.method == "POST" else None

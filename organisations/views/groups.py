@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from organisations import permissions, queries, services
 from organisations.forms import GroupForm, GroupMemberForm, MemberSearchForm
 from organisations.models import Group
-from organisations.views.access import organisation_context, organisation_or_404
+from organisations.views.access import organisation_context, organisation_or_404, posted
 
 
 def _group_or_404(request, slug, group_id):
@@ -24,7 +24,7 @@ def _group_or_404(request, slug, group_id):
 @login_required
 def group_list(request, slug):
     organisation = organisation_or_404(request.user, slug, permissions.can_manage_groups)
-    form = GroupForm(request.POST or None)
+    form = GroupForm(posted(request))
     created = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,7 +134,7 @@ def group_member_remove(request, slug, group_id, user_id):
 @login_required
 def group_rename(request, slug, group_id):
     organisation, group = _group_or_404(request, slug, group_id)
-    form = GroupForm(request.POST or None, initial={"name": group.name})
+    form = GroupForm(posted(request), initial={"name": group.name})
     if request.method == "POST" and form.is_valid():
         try:
             services.group_rename(group=group, name=form.cleaned_data["name"], actor=request.user)

@@ -16,7 +16,7 @@ from organisations import permissions, queries, services
 from organisations.forms import InvitationBatchForm, InvitationFilterForm, InvitationForm
 from organisations.models import Invitation, InvitationBatch
 from organisations.services.bulk import COLUMN_ALIASES, OUTCOMES
-from organisations.views.access import organisation_context, organisation_or_404
+from organisations.views.access import organisation_context, organisation_or_404, posted
 
 FIELD_FOR_CODE = {
     "invalid_email": "email",
@@ -63,7 +63,7 @@ def invitation_list(request, slug):
 def invitation_new(request, slug):
     organisation = _inviting_organisation(request, slug)
     form = InvitationForm(
-        request.POST or None,
+        posted(request),
         actor=request.user,
         organisation=organisation,
         initial={"group": request.GET.get("group"), "language": "nl"},
@@ -143,7 +143,7 @@ def invitation_revoke(request, slug, invitation_id):
 @login_required
 def batch_upload(request, slug):
     organisation = _inviting_organisation(request, slug)
-    form = InvitationBatchForm(request.POST or None, request.FILES or None)
+    form = InvitationBatchForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.invitation_batch_create(

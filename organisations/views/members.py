@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from organisations import permissions, services
 from organisations.forms import RoleForm
 from organisations.models import GroupMember, Membership
-from organisations.views.access import organisation_context, organisation_or_404
+from organisations.views.access import organisation_context, organisation_or_404, posted
 
 
 def _membership_or_404(organisation, membership_id) -> Membership:
@@ -32,7 +32,7 @@ def member_role(request, slug, membership_id):
     organisation = organisation_or_404(request.user, slug, permissions.can_manage_members)
     membership = _membership_or_404(organisation, membership_id)
     form = RoleForm(
-        request.POST or None,
+        posted(request),
         actor=request.user,
         organisation=organisation,
         initial={"role": membership.role},

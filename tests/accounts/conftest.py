@@ -16,7 +16,7 @@ def staff_user(db):
 def coordinator(db):
     """Carla, the ministry's coordinator (platform role, no organisation membership)."""
     user = factories.UserFactory(name="Carla Coordinator")
-    user.groups.add(PlatformRole.objects.get(name="coordinator"))
+    user.groups.add(PlatformRole.objects.get_or_create(name="coordinator")[0])
     return user
 
 
@@ -24,7 +24,7 @@ def coordinator(db):
 def content_author(db):
     """Cees, a content author (platform role)."""
     user = factories.UserFactory(name="Cees Author")
-    user.groups.add(PlatformRole.objects.get(name="content author"))
+    user.groups.add(PlatformRole.objects.get_or_create(name="content author")[0])
     return user
 
 

@@ -143,7 +143,7 @@ def test_other_apps_add_sections_through_the_registry(client, learner, course, t
 
 
 def test_the_number_of_queries_does_not_grow_with_lessons(
-    client, learner, count_queries, without_session_tracking
+    client, learner, count_queries, courses_queries_only
 ):
     client.force_login(learner)
     small = make_course(lessons=2)

@@ -262,7 +262,7 @@ def test_mark_as_done_twice_counts_once(client, learner, enrolment):
 
 
 def test_the_lesson_page_needs_at_most_10_queries(
-    client, learner, count_queries, without_session_tracking
+    client, learner, count_queries, courses_queries_only
 ):
     client.force_login(learner)
     small = make_course(lessons=3)
@@ -283,7 +283,7 @@ def test_the_lesson_page_needs_at_most_10_queries(
     assert reload <= 10
 
 
-def test_mark_as_done_with_htmx_stays_small(client, learner, count_queries, without_session_tracking):
+def test_mark_as_done_with_htmx_stays_small(client, learner, count_queries, courses_queries_only):
     client.force_login(learner)
     course = make_course(lessons=12)
     enrolment = enrol(user=learner, course=course)

@@ -15,7 +15,9 @@ def url(organisation, **params):
     return base
 
 
-def test_it_lists_the_members_with_their_groups_for_trainers(login, trainer, learner, organisation, group):
+def test_it_lists_the_members_with_their_groups_for_trainers(
+    login, trainer, learner, organisation, group
+):
     GroupMember.objects.create(group=group, user=learner)
     response = login(trainer).get(url(organisation))
     assert response.status_code == 200
@@ -29,7 +31,10 @@ def test_it_lists_the_members_with_their_groups_for_trainers(login, trainer, lea
 def test_it_offers_admins_role_changes_for_others_only(login, org_admin, learner, organisation):
     response = login(org_admin).get(url(organisation))
     html = response.content.decode()
-    assert reverse("organisations:member_role", args=[organisation.slug, learner.memberships.get().pk]) in html
+    assert (
+        reverse("organisations:member_role", args=[organisation.slug, learner.memberships.get().pk])
+        in html
+    )
     own = org_admin.memberships.get()
     assert reverse("organisations:member_role", args=[organisation.slug, own.pk]) not in html
 
@@ -69,7 +74,9 @@ def test_it_shows_analysts_numbers_but_no_names(login, analyst, learner, organis
 
 
 def test_it_lets_an_admin_of_the_parent_see_a_sub_organisation(login, org_admin, sub_organisation):
-    factories.MemberFactory(organisation=sub_organisation, role="learner", user__name="Unit Learner")
+    factories.MemberFactory(
+        organisation=sub_organisation, role="learner", user__name="Unit Learner"
+    )
     response = login(org_admin).get(url(sub_organisation))
     assert response.status_code == 200
     assert "Unit Learner" in response.content.decode()
@@ -91,7 +98,9 @@ def test_it_is_404_for_an_unknown_organisation(login, org_admin):
 
 
 @pytest.mark.parametrize("size", [2, 25])
-def test_it_uses_a_fixed_number_of_queries(login, org_admin, organisation, size, django_assert_max_num_queries):
+def test_it_uses_a_fixed_number_of_queries(
+    login, org_admin, organisation, size, django_assert_max_num_queries
+):
     groups = [factories.GroupFactory(organisation=organisation) for _ in range(3)]
     for i in range(size):
         person = member(organisation, "learner")

@@ -13,9 +13,7 @@ URL = reverse("organisations:overview")
 
 def _invitation(organisation, email, **fields):
     fields.setdefault("expires_at", timezone.now() + timedelta(days=3))
-    return Invitation.objects.create(
-        organisation=organisation, email=email, token=email, **fields
-    )
+    return Invitation.objects.create(organisation=organisation, email=email, token=email, **fields)
 
 
 def test_it_shows_real_numbers_per_organisation(login, analyst, organisation, sub_organisation):
@@ -27,9 +25,7 @@ def test_it_shows_real_numbers_per_organisation(login, analyst, organisation, su
     GroupMember.objects.create(group=group, user=member(organisation, "learner"))
     _invitation(organisation, "p@example.org")
     _invitation(organisation, "a@example.org", status="accepted")
-    _invitation(
-        organisation, "old@example.org", expires_at=timezone.now() - timedelta(days=1)
-    )
+    _invitation(organisation, "old@example.org", expires_at=timezone.now() - timedelta(days=1))
 
     response = login(analyst).get(URL)
 
@@ -70,12 +66,16 @@ def test_it_shows_coordinators_every_top_level_organisation(
     assert not any(card.can_view_members for card in response.context["cards"])
 
 
-def test_it_shows_staff_every_top_level_organisation(login, staff_user, organisation, other_organisation):
+def test_it_shows_staff_every_top_level_organisation(
+    login, staff_user, organisation, other_organisation
+):
     response = login(staff_user).get(URL)
     assert len(response.context["cards"]) == 2
 
 
-def test_it_shows_outsiders_only_their_own_organisation(login, outsider, organisation, other_organisation):
+def test_it_shows_outsiders_only_their_own_organisation(
+    login, outsider, organisation, other_organisation
+):
     response = login(outsider).get(URL)
     assert [card.organisation for card in response.context["cards"]] == [other_organisation]
     assert organisation.name not in response.content.decode()
@@ -91,9 +91,7 @@ def test_it_asks_anonymous_visitors_to_log_in(client):
 
 
 @pytest.mark.parametrize("size", [1, 6])
-def test_it_uses_a_fixed_number_of_queries(
-    login, coordinator, size, django_assert_max_num_queries
-):
+def test_it_uses_a_fixed_number_of_queries(login, coordinator, size, django_assert_max_num_queries):
     for i in range(size):
         top = factories.OrganisationFactory(name=f"Top {i}")
         unit = factories.OrganisationFactory(name=f"Unit {i}", parent=top)

@@ -1,0 +1,80 @@
+"""The main navigation by role, at most one query per request."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse
+
+from accounts import navigation
+from accounts.navigation import nav_items
+
+
+@pytest.fixture
+def all_urls(monkeypatch):
+    """Every page of the navigation exists (some are built by other apps)."""
+
+    def fake_reverse(name, *args, **kwargs):
+        if name in {"courses:catalogue", "admin:index", "accounts:audit"}:
+            return reverse(name)
+        if name in {"courses:my_learning", "trainer:home", "organisations:overview"}:
+            return f"/{name.replace(':', '/')}/"
+        raise NoReverseMatch(name)
+
+    monkeypatch.setattr(navigation, "reverse", fake_reverse)
+
+
+def _labels(user) -> list[str]:
+    request = RequestFactory().get("/")
+    request.user = user
+    return [item["label"] for item in nav_items(request)]
+
+
+@pytest.mark.django_db
+def test_it_shows_visitors_the_courses(all_urls):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert _labels(AnonymousUser()) == ["Courses"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("learner", ["Courses", "My learning"]),
+        ("trainer", ["Courses", "My learning", "Trainer"]),
+        ("analyst", ["Courses", "My learning", "Organisation"]),
+        ("org_admin", ["Courses", "My learning", "Organisation", "Audit log"]),
+        ("coordinator", ["Courses", "My learning", "Organisation"]),
+        ("content_author", ["Courses", "My learning"]),
+        ("staff_user", ["Courses", "My learning", "Organisation", "Audit log", "Admin"]),
+    ],
+)
+def test_it_shows_each_role_its_entries(request, all_urls, who, expected):
+    assert _labels(request.getfixturevalue(who)) == expected
+
+
+@pytest.mark.django_db
+def test_it_leaves_out_pages_that_do_not_exist_yet(trainer, monkeypatch):
+    def only_catalogue(name, *args, **kwargs):
+        if name == "courses:catalogue":
+            return "/courses/"
+        raise NoReverseMatch(name)
+
+    monkeypatch.setattr(navigation, "reverse", only_catalogue)
+    assert _labels(trainer) == ["Courses"]
+
+
+@pytest.mark.django_db
+def test_it_costs_at_most_one_query_per_request(client, org_admin, django_assert_max_num_queries):
+    request = RequestFactory().get("/")
+    request.user = org_admin
+    with django_assert_max_num_queries(1):
+        nav_items(request)
+        nav_items(request)
+
+
+@pytest.mark.django_db
+def test_it_puts_the_entries_in_the_page_header(client, org_admin):
+    client.force_login(org_admin)
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("courses:catalogue")}"' in html
+    assert f'href="{reverse("accounts:audit")}"' in html
