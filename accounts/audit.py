@@ -4,9 +4,16 @@ from accounts.models import AuditEvent
 
 
 def client_ip(request) -> str | None:
+    """The client's address as allauth sees it (so it honours ALLAUTH_TRUSTED_PROXY_COUNT and
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER behind a load balancer, like allauth's rate limits)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except Exception:  # noqa: BLE001 - no usable address: record the event without one
+        return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

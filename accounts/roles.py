@@ -82,9 +82,7 @@ def roles_of(user) -> Roles:
             r_coordinator=_group_exists(COORDINATOR_GROUP),
             r_content_author=_group_exists(CONTENT_AUTHOR_GROUP),
             r_totp=Exists(
-                Authenticator.objects.filter(
-                    user_id=OuterRef("pk"), type=Authenticator.Type.TOTP
-                )
+                Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
             ),
         )
         .values(

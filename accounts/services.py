@@ -210,9 +210,9 @@ def _security_sections(user: User) -> dict:
                 "browser": event.user_agent,
                 "summary": event.summary,
             }
-            for event in AuditEvent.objects.filter(
-                Q(actor=user) | Q(subject_user=user)
-            ).order_by("created_at", "pk")
+            for event in AuditEvent.objects.filter(Q(actor=user) | Q(subject_user=user)).order_by(
+                "created_at", "pk"
+            )
         ],
     }
 
@@ -269,9 +269,9 @@ def account_delete(*, user: User, request=None) -> User:
         session.end()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    Invitation.objects.filter(
-        status=Invitation.Status.PENDING, email__iexact=old_email
-    ).update(status=Invitation.Status.REVOKED)
+    Invitation.objects.filter(status=Invitation.Status.PENDING, email__iexact=old_email).update(
+        status=Invitation.Status.REVOKED
+    )
     Invitation.objects.filter(Q(accepted_by=user) | Q(email__iexact=old_email)).update(
         email=deleted_email, name=""
     )

@@ -71,7 +71,7 @@ def profile(request):
 @never_cache
 @login_required
 def personal_data(request):
-    """"Download my data": what is included, and the download itself (POST). Asks for the
+    """The "Download my data" page: what is included, and the download itself (POST). Asks for the
     password again first, because the file holds everything about the person."""
     require_recent_reauthentication(request)
     if request.method == "POST":
@@ -89,7 +89,7 @@ def personal_data(request):
 @never_cache
 @login_required
 def delete_account(request):
-    """"Delete my account": after the password again and typing one's e-mail address."""
+    """The "Delete my account" page: after the password again and typing one's e-mail address."""
     require_recent_reauthentication(request)
     if request.method == "POST":
         form = DeleteAccountForm(request.POST, user=request.user)

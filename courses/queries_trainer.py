@@ -26,6 +26,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -161,8 +163,38 @@ class Column:
         return self.assignment.due_date
 
 
+class StatusText:
+    """What a cell says, in the active language: ``label`` ("In progress 40 %"), ``badge``
+    (ok / error, or "" for none) and ``detail`` (completion date or progress of an overdue
+    course). Built in Python: the matrix has hundreds of cells per page."""
+
+    status: str
+
+    @property
+    def label(self) -> str:
+        if self.status == COMPLETED:
+            return gettext("Completed")
+        if self.status == OVERDUE:
+            return gettext("Overdue")
+        if self.status == IN_PROGRESS:
+            return gettext("In progress %(percent)s %%") % {"percent": self.percent}
+        return gettext("Not started")
+
+    @property
+    def badge(self) -> str:
+        return {COMPLETED: "ok", OVERDUE: "error"}.get(self.status, "")
+
+    @property
+    def detail(self) -> str:
+        if self.status == COMPLETED and self.completed_at:
+            return date_format(timezone.localtime(self.completed_at), "j M Y")
+        if self.status == OVERDUE:
+            return gettext("%(percent)s %% done") % {"percent": self.percent}
+        return ""
+
+
 @dataclass
-class Cell:
+class Cell(StatusText):
     column: Column
     enrolment: Enrolment | None
     status: str
@@ -180,10 +212,17 @@ class Cell:
 class Row:
     learner: User
     cells: list[Cell] = field(default_factory=list)
+    url: str = ""
 
     @property
     def last_activity(self) -> datetime | None:
-        return getattr(self.learner, "last_activity", None)
+        """The latest activity in the courses of the matrix."""
+        moments = [
+            c.enrolment.last_activity_at
+            for c in self.cells
+            if c.enrolment and c.enrolment.last_activity_at
+        ]
+        return max(moments, default=None)
 
     @property
     def progress(self) -> int:
@@ -226,24 +265,30 @@ def matrix_learners(
     course_column: Column | None = None,
     sort: str = "name",
 ) -> QuerySet[User]:
-    """The learners of the matrix, annotated (``last_activity``, ``progress_sum``), filtered on
-    ``status`` (for ``course_column`` or any course) and sorted by ``sort`` (see SORTS)."""
+    """The learners of the matrix, filtered on ``status`` (for ``course_column`` or any course)
+    and sorted by ``sort`` (see SORTS). Enrolments are joined and aggregated only when the
+    filter or the sort needs them: the default (everyone by name) is a plain query."""
     courses = [c.course.pk for c in columns]
     scope = [course_column] if course_column is not None else columns
     scope_all = [c.course.pk for c in scope]
     scope_overdue = [c.course.pk for c in scope if c.overdue]
     scope_open = [c.course.pk for c in scope if not c.overdue]
-    queryset = learners.annotate(
-        display_name=Lower(
-            Coalesce(NullIf("name", Value("")), "email", output_field=CharField())
-        ),
-        last_activity=Max(
-            "enrolments__last_activity_at", filter=Q(enrolments__course_id__in=courses)
-        ),
-        progress_sum=Coalesce(
-            Sum("enrolments__progress_percent", filter=Q(enrolments__course_id__in=courses)), 0
-        ),
+    queryset = learners.only("pk", "name", "email").annotate(
+        display_name=Lower(Coalesce(NullIf("name", Value("")), "email", output_field=CharField()))
     )
+    if sort in ("activity", "-activity"):
+        queryset = queryset.alias(
+            last_activity=Max(
+                "enrolments__last_activity_at", filter=Q(enrolments__course_id__in=courses)
+            )
+        )
+    if sort in ("progress", "-progress"):
+        queryset = queryset.alias(
+            progress_sum=Coalesce(
+                Sum("enrolments__progress_percent", filter=Q(enrolments__course_id__in=courses)),
+                0,
+            )
+        )
     if status and scope:
         if status == COMPLETED:
             queryset = queryset.alias(n=_count(scope_all, DONE)).filter(n__gte=1)
@@ -314,8 +359,19 @@ def assignments_completed_counts(*, learners: QuerySet[User], columns: list[Colu
         column.completed_count = counts.get(column.course.pk, 0)
 
 
-def matrix_page(queryset: QuerySet[User], page_number, *, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(page_number)
+class _Paginator(Paginator):
+    """A paginator that may be told the number of rows (saves a COUNT over the aggregate)."""
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if known_count is not None:
+            self.__dict__["count"] = known_count
+
+
+def matrix_page(
+    queryset: QuerySet[User], page_number, *, per_page: int = PAGE_SIZE, count: int | None = None
+):
+    return _Paginator(queryset, per_page, known_count=count).get_page(page_number)
 
 
 def matrix_chunks(queryset: QuerySet[User], columns: list[Column], *, size: int = 500):
@@ -339,7 +395,7 @@ class LessonLine:
 
 
 @dataclass
-class CourseDetail:
+class CourseDetail(StatusText):
     column: Column
     enrolment: Enrolment | None
     status: str

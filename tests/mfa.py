@@ -18,9 +18,12 @@ from accounts.roles import forget_roles
 def give_totp(user, *, secret: str | None = None, recovery_codes: bool = True) -> Authenticator:
     """Give ``user`` an authenticator app (TOTP) and, by default, recovery codes."""
     authenticator = TOTP.activate(user, secret or generate_totp_secret()).instance
-    if recovery_codes and not Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.RECOVERY_CODES
-    ).exists():
+    if (
+        recovery_codes
+        and not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.RECOVERY_CODES
+        ).exists()
+    ):
         RecoveryCodes.activate(user)
     forget_roles(user)
     return authenticator

@@ -30,3 +30,10 @@ def utrecht_widget(bound_field):
     existing = bound_field.field.widget.attrs.get("class", "")
     attrs = {"class": f"{existing} {classes}".strip()} if classes or existing else {}
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter(is_safe=True)
+def squash(value):
+    """Collapse runs of whitespace and strip the ends (headings and buttons of allauth's
+    templates arrive with their template indentation)."""
+    return " ".join(str(value).split())

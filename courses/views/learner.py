@@ -45,13 +45,17 @@ def catalogue(request):
     page = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "courses/catalogue.html"
-    if _partial(request):
-        template += "#results"
+    partial = _partial(request)
     return render(
         request,
-        template,
-        {"form": form, "page": page, "courses": page.object_list, "query": query.urlencode()},
+        "courses/catalogue.html#results" if partial else "courses/catalogue.html",
+        {
+            "form": form,
+            "page": page,
+            "courses": page.object_list,
+            "query": query.urlencode(),
+            "htmx_partial": partial,
+        },
     )
 
 

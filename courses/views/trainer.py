@@ -81,7 +81,9 @@ def _columns(assignments) -> list[queries.Column]:
     return queries.matrix_columns(list(assignments), today=timezone.localdate())
 
 
-def _matrix_context(request, *, learners, columns) -> dict:
+def _matrix_context(request, *, learners, columns, count: int, learner_url: str) -> dict:
+    """Filters, page and rows of a progress matrix. ``count``: all learners (used as the page
+    count when nothing is filtered); ``learner_url``: a learner's page with 0 for the id."""
     form = MatrixFilterForm(request.GET or None, columns=columns)
     values = form.values()
     queryset = queries.matrix_learners(
@@ -91,7 +93,11 @@ def _matrix_context(request, *, learners, columns) -> dict:
         course_column=values["column"],
         sort=values["sort"],
     )
-    page = queries.matrix_page(queryset, request.GET.get("page"))
+    page = queries.matrix_page(
+        queryset,
+        request.GET.get("page"),
+        count=None if values["status"] else count,
+    )
     filters = {
         key: value
         for key, value in {
@@ -101,6 +107,10 @@ def _matrix_context(request, *, learners, columns) -> dict:
         }.items()
         if value
     }
+    rows = queries.matrix_rows(learners=list(page.object_list), columns=columns)
+    prefix, suffix = learner_url.rsplit("/0/", 1)
+    for row in rows:
+        row.url = f"{prefix}/{row.learner.pk}/{suffix}"
     sort_links = {}
     for key, (ascending, descending) in {
         "name": ("name", "-name"),
@@ -127,7 +137,7 @@ def _matrix_context(request, *, learners, columns) -> dict:
         "filters": values,
         "query_string": urlencode(filters),
         "page": page,
-        "rows": queries.matrix_rows(learners=list(page.object_list), columns=columns),
+        "rows": rows,
         "columns": columns,
         "sort_links": sort_links,
         "filtered": bool(values["status"] or values["column"]),
@@ -246,15 +256,22 @@ def group_detail(request, group_id: int):
     )
     columns = _columns(assignments)
     learners = User.objects.filter(group_memberships__group=group)
+    member_count = learners.count()
     queries.assignments_completed_counts(learners=learners, columns=columns)
     context = {
         "group": group,
         "organisation": group.organisation,
         "assignments": assignments,
-        "member_count": learners.count(),
+        "member_count": member_count,
         "today": timezone.localdate(),
         "results_url": request.path,
-        **_matrix_context(request, learners=learners, columns=columns),
+        **_matrix_context(
+            request,
+            learners=learners,
+            columns=columns,
+            count=member_count,
+            learner_url=reverse("trainer:group_learner", args=[group.pk, 0]),
+        ),
     }
     return render(request, _partial(request, "courses/trainer/group.html", "results"), context)
 
@@ -310,15 +327,22 @@ def assignment_detail(request, assignment_id: int):
         raise Http404
     columns = _columns([assignment])
     learners = User.objects.filter(direct_assignments=assignment)
+    member_count = learners.count()
     queries.assignments_completed_counts(learners=learners, columns=columns)
     context = {
         "assignment": assignment,
         "organisation": assignment.organisation,
         "assignments": [assignment],
-        "member_count": learners.count(),
+        "member_count": member_count,
         "today": timezone.localdate(),
         "results_url": request.path,
-        **_matrix_context(request, learners=learners, columns=columns),
+        **_matrix_context(
+            request,
+            learners=learners,
+            columns=columns,
+            count=member_count,
+            learner_url=reverse("trainer:assignment_learner", args=[assignment.pk, 0]),
+        ),
     }
     return render(request, _partial(request, "courses/trainer/assignment.html", "results"), context)
 

@@ -261,7 +261,7 @@ def invitation_accept(
     """Join the organisation (and group) the invitation is for, with an account that owns the
     invited address. ValidationError codes: accepted, revoked, expired, email_mismatch."""
     locked = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "group")
         .get(pk=invitation.pk)
     )

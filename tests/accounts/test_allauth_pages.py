@@ -37,7 +37,13 @@ def test_it_renders_the_entrance_pages_for_visitors(client, url_name):
 @pytest.mark.django_db
 def test_it_labels_every_field_of_the_signup_form(client):
     html = _assert_page(client.get(reverse("account_signup")))
-    for field_id in ("id_name", "id_email", "id_password1", "id_password2", "id_preferred_language"):
+    for field_id in (
+        "id_name",
+        "id_email",
+        "id_password1",
+        "id_password2",
+        "id_preferred_language",
+    ):
         assert re.search(rf'<label[^>]*for="{field_id}"', html), field_id
     assert "utrecht-button--primary-action" in html
 
@@ -61,7 +67,13 @@ def test_it_shows_field_errors_next_to_the_field(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url_name",
-    ["account_logout", "account_change_password", "account_email", "mfa_index", "usersessions_list"],
+    [
+        "account_logout",
+        "account_change_password",
+        "account_email",
+        "mfa_index",
+        "usersessions_list",
+    ],
 )
 def test_it_renders_the_manage_pages_for_the_person(client, learner, url_name):
     client.force_login(learner)
@@ -150,3 +162,9 @@ def test_it_renders_the_verification_sent_page_after_signup(client):
     )
     _assert_page(response)
     assert response.redirect_chain[-1][0] == reverse("account_email_verification_sent")
+
+
+@pytest.mark.django_db
+def test_it_gives_each_page_a_clean_title(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert "<title>Aanmelden · Academy</title>" in html

@@ -88,7 +88,11 @@ def test_it_records_a_password_change(client, learner):
     client.force_login(learner)
     response = client.post(
         reverse("account_change_password"),
-        {"oldpassword": PASSWORD, "password1": "a-new-unusual-passphrase", "password2": "a-new-unusual-passphrase"},
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-new-unusual-passphrase",
+            "password2": "a-new-unusual-passphrase",
+        },
     )
     assert response.status_code == 302
     assert Action.PASSWORD_CHANGED in _actions(learner)
@@ -106,7 +110,7 @@ def test_it_records_a_password_reset(client, learner):
     assert Action.PASSWORD_RESET in _actions(learner)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_records_two_factor_changes(client, analyst):
     """allauth reports these after the commit, so this test runs with real transactions."""
     client.force_login(analyst)

@@ -46,7 +46,9 @@ def test_it_applies_a_language_chosen_on_the_profile_at_once(client, learner):
 @pytest.mark.django_db
 def test_it_stores_the_language_switch_on_the_profile(client, learner):
     client.force_login(learner)
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/profile/"})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/accounts/profile/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/profile/"
     learner.refresh_from_db()

@@ -1,4 +1,4 @@
-""""Download my data": the export service and its page."""
+"""The "Download my data" page: the export service and its page."""
 
 import json
 
@@ -43,7 +43,11 @@ def test_it_exports_profile_memberships_groups_and_progress(learner, organisatio
     assert data["profile"]["name"] == "Lotte Learner"
     assert data["profile"]["big_number"] == "12345678901"
     assert data["memberships"] == [
-        {"organisation": "Politieacademie", "role": "learner", "since": data["memberships"][0]["since"]}
+        {
+            "organisation": "Politieacademie",
+            "role": "learner",
+            "since": data["memberships"][0]["since"],
+        }
     ]
     assert data["groups"][0]["group"] == "Basisopleiding 2026-A"
     [exported] = data["enrolments"]
@@ -106,7 +110,9 @@ def test_it_downloads_the_file_after_the_password(client, learner):
     response = client.post(URL)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
-    assert response["Content-Disposition"].startswith('attachment; filename="academy-personal-data-')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="academy-personal-data-'
+    )
     assert json.loads(response.content)["profile"]["email"] == learner.email
 
 
@@ -114,7 +120,9 @@ def test_it_downloads_the_file_after_the_password(client, learner):
 def test_it_replays_the_download_after_a_late_password(client, learner, password):
     client.force_login(learner)
     assert client.post(URL).status_code == 302
-    response = client.post(reverse("account_reauthenticate") + f"?next={URL}", {"password": password})
+    response = client.post(
+        reverse("account_reauthenticate") + f"?next={URL}", {"password": password}
+    )
     assert response.status_code == 200
     assert json.loads(response.content)["profile"]["email"] == learner.email
 

@@ -53,7 +53,8 @@ def test_it_sends_visitors_to_the_login_page(client):
 def test_it_saves_name_language_and_profession(client, learner):
     client.force_login(learner)
     response = client.post(
-        URL, _data(learner, name="  Lotte   de Vries ", preferred_language="en", profession="police")
+        URL,
+        _data(learner, name="  Lotte   de Vries ", preferred_language="en", profession="police"),
     )
     assert response.status_code == 302
     learner.refresh_from_db()
@@ -95,9 +96,7 @@ def test_it_asks_for_the_password_before_changing_a_registration_number(client, 
 
 
 @pytest.mark.django_db
-def test_it_saves_the_registration_number_once_the_password_is_confirmed(
-    client, learner, password
-):
+def test_it_saves_the_registration_number_once_the_password_is_confirmed(client, learner, password):
     client.force_login(learner)
     client.post(URL, _data(learner, big_number="1234 5678 901"))
     # allauth keeps the submitted form and replays it after "Confirm access".

@@ -25,7 +25,9 @@ def user(db):
     return factories.UserFactory()
 
 
-@pytest.mark.parametrize("value", ["12345678901", "1234 5678 901", "123.456.789.01", "1234-5678901"])
+@pytest.mark.parametrize(
+    "value", ["12345678901", "1234 5678 901", "123.456.789.01", "1234-5678901"]
+)
 def test_it_accepts_a_big_number_of_eleven_digits_with_separators(user, value):
     form = _form(user, big_number=value)
     assert form.is_valid(), form.errors

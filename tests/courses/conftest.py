@@ -14,6 +14,14 @@ FIXTURE_CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 FIXTURE_COURSE = "omgaan-met-sekswerkers"
 
 
+@pytest.fixture(autouse=True)
+def _english_ui_texts(settings):
+    """The tests find buttons and messages by their English msgids. Translations are compiled
+    centrally (locale/), so leave the project's catalogue out here: the tests then keep passing
+    whatever the Dutch wording becomes."""
+    settings.LOCALE_PATHS = []
+
+
 @pytest.fixture
 def catalogue_dir(tmp_path) -> Path:
     """A private copy of the fixture catalogue that a test may edit."""

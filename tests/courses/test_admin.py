@@ -166,7 +166,9 @@ def test_the_course_form_checks_audiences(client, staff, course):
 def test_lessons_cannot_be_deleted_in_the_admin(client, staff, lesson):
     client.force_login(staff)
 
-    response = client.post(reverse("admin:courses_lesson_delete", args=[lesson.pk]), {"post": "yes"})
+    response = client.post(
+        reverse("admin:courses_lesson_delete", args=[lesson.pk]), {"post": "yes"}
+    )
 
     assert response.status_code == 403
     assert Lesson.objects.filter(pk=lesson.pk).exists()

@@ -175,7 +175,9 @@ def test_it_rejects_assigning_the_same_course_to_a_group_twice(trainer, group, c
     assert assign(trainer, course, group=group).pk != first.pk
 
 
-def test_it_rejects_a_group_of_another_organisation(trainer, organisation, other_organisation, course):
+def test_it_rejects_a_group_of_another_organisation(
+    trainer, organisation, other_organisation, course
+):
     foreign = make_group(other_organisation, members=1)
     with pytest.raises(PermissionDenied):
         assignment_create(

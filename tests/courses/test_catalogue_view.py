@@ -15,7 +15,12 @@ def test_anyone_sees_the_published_courses(client, db):
         audiences=["bank", "insurance"],
         theme=1,
         minutes=45,
-        accreditation={"body": "NIBE-SVV", "points": 2, "accreditation_id": "X1", "registration": "other"},
+        accreditation={
+            "body": "NIBE-SVV",
+            "points": 2,
+            "accreditation_id": "X1",
+            "registration": "other",
+        },
     )
     CourseFactory(title_nl="Nog niet klaar", status=Course.Status.DRAFT)
 
@@ -86,7 +91,9 @@ def test_htmx_gets_only_the_results_and_the_count(client, db):
 def test_an_htmx_history_restore_gets_the_whole_page(client, db):
     response = client.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
 
-    assert "<html" in response.content.decode()
+    html = response.content.decode()
+    assert "<html" in html
+    assert "hx-swap-oob" not in html
 
 
 def test_the_filter_form_works_without_javascript(client, db):

@@ -25,7 +25,7 @@ def test_an_anonymous_visitor_sees_the_outline_and_log_in_to_enrol(client, cours
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"<h1 class=\"utrecht-heading-1\">{course.title_nl}</h1>" in html
+    assert f'<h1 class="utrecht-heading-1">{course.title_nl}</h1>' in html
     for lesson in lessons_of(course):
         assert lesson.title_nl in html
         assert lesson_url(course, lesson) not in html

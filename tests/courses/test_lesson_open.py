@@ -1,11 +1,11 @@
 """``lesson_open``: first/last seen and server-side time spent, bounded per gap."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from courses.models import Enrolment, LessonProgress
 from courses.services import TIME_GAP_CAP_SECONDS, lesson_complete, lesson_open
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def progress(enrolment, lesson) -> LessonProgress:

@@ -1,7 +1,7 @@
 """The lesson page: only for the enrolled learner, time recorded on the server, "Mark as done"
 with and without htmx, at most 10 queries."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from django.urls import reverse
@@ -12,7 +12,7 @@ from courses.services import enrol, lesson_complete
 from tests.courses.factories import make_course
 from tests.factories import MemberFactory
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def lessons_of(course):
@@ -155,7 +155,9 @@ def test_opening_lessons_records_time_bounded_by_the_server_clock(client, learne
         client.get(url(course, third))
 
     spent = dict(
-        LessonProgress.objects.filter(enrolment=enrolment).values_list("lesson__slug", "seconds_spent")
+        LessonProgress.objects.filter(enrolment=enrolment).values_list(
+            "lesson__slug", "seconds_spent"
+        )
     )
     assert spent == {first.slug: 180, second.slug: 1800, third.slug: 0}
     row = LessonProgress.objects.get(lesson=third)
@@ -220,11 +222,17 @@ def test_mark_as_done_with_htmx_swaps_the_button_and_the_progress(client, learne
     assert "<html" not in html
     assert html.lstrip().startswith('<div id="lesson-action"')
     assert "You have marked this lesson as done." in html
-    assert f'id="lesson-primary-action" class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action" href="{url(course, second)}"' in html
+    assert (
+        f'id="lesson-primary-action" class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action" href="{url(course, second)}"'
+        in html
+    )
     assert 'id="lesson-outline"' in html and 'hx-swap-oob="true"' in html
     assert '<progress id="course-progress" class="academy-progress" max="100" value="25"' in html
     assert "1 of 4 lessons done (25 %)" in html
-    assert '<div id="lesson-status" hx-swap-oob="innerHTML">Lesson marked as done. 1 of 4 lessons done.</div>' in html
+    assert (
+        '<div id="lesson-status" hx-swap-oob="innerHTML">Lesson marked as done. 1 of 4 lessons done.</div>'
+        in html
+    )
 
 
 def test_a_done_lesson_shows_the_next_step_instead_of_the_button(client, learner, enrolment):

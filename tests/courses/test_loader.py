@@ -32,7 +32,9 @@ def remove_lesson(catalogue_dir: Path, slug: str) -> None:
     replace_in(
         course_file(catalogue_dir, "course.yaml"),
         "lessons: [stigma-herkennen, hoe-stigma-werkt]",
-        "lessons: [stigma-herkennen]" if slug == "hoe-stigma-werkt" else "lessons: [hoe-stigma-werkt]",
+        "lessons: [stigma-herkennen]"
+        if slug == "hoe-stigma-werkt"
+        else "lessons: [hoe-stigma-werkt]",
     )
     for language in ("nl", "en"):
         course_file(catalogue_dir, "lessons", f"{slug}.{language}.md").unlink()
@@ -209,7 +211,9 @@ def test_it_reactivates_a_lesson_that_returns(db, catalogue_dir):
     load_catalogue(catalogue_dir)
     original = course_file(catalogue_dir, "course.yaml").read_text(encoding="utf-8")
     saved = {
-        language: course_file(catalogue_dir, "lessons", f"hoe-stigma-werkt.{language}.md").read_text()
+        language: course_file(
+            catalogue_dir, "lessons", f"hoe-stigma-werkt.{language}.md"
+        ).read_text()
         for language in ("nl", "en")
     }
     remove_lesson(catalogue_dir, "hoe-stigma-werkt")
@@ -298,15 +302,43 @@ def test_it_names_file_and_line_of_a_yaml_syntax_error(db, catalogue_dir):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("audiences: [police, boa]", "audiences: [police, polce]", "course.yaml:3: unknown audience 'polce'"),
-        ('en: "Working respectfully with sex workers"', 'en: ""', "course.yaml:6: 'title' is missing language 'en'"),
+        (
+            "audiences: [police, boa]",
+            "audiences: [police, polce]",
+            "course.yaml:3: unknown audience 'polce'",
+        ),
+        (
+            'en: "Working respectfully with sex workers"',
+            'en: ""',
+            "course.yaml:6: 'title' is missing language 'en'",
+        ),
         ("theme: 3", "theme: 9", "course.yaml:2: 'theme' must be a whole number from 1 to 5"),
-        ("slug: omgaan-met-sekswerkers", "slug: iets-anders", "course.yaml:1: slug 'iets-anders' differs from the folder name"),
-        ("lessons: [een-controle]", "lessons: [een-controle, stigma-herkennen]", "course.yaml:21: duplicate lesson slug 'stigma-herkennen'"),
-        ("lessons: [een-controle]", "lessons: [een-controle, bestaat-niet]", "course.yaml:21: lesson 'bestaat-niet' has no nl file"),
-        ("registration: other", "registration: diploma", "course.yaml:14: accreditation 'registration' must be one of"),
+        (
+            "slug: omgaan-met-sekswerkers",
+            "slug: iets-anders",
+            "course.yaml:1: slug 'iets-anders' differs from the folder name",
+        ),
+        (
+            "lessons: [een-controle]",
+            "lessons: [een-controle, stigma-herkennen]",
+            "course.yaml:21: duplicate lesson slug 'stigma-herkennen'",
+        ),
+        (
+            "lessons: [een-controle]",
+            "lessons: [een-controle, bestaat-niet]",
+            "course.yaml:21: lesson 'bestaat-niet' has no nl file",
+        ),
+        (
+            "registration: other",
+            "registration: diploma",
+            "course.yaml:14: accreditation 'registration' must be one of",
+        ),
         ("minutes: 30", "minutes: 30\nduration: 30", "course.yaml:5: unknown key 'duration'"),
-        ("  nl: \"Een korte", "  nl: \"Een prostituee en een korte", "course.yaml:8: stigmatising word 'prostituee'"),
+        (
+            '  nl: "Een korte',
+            '  nl: "Een prostituee en een korte',
+            "course.yaml:8: stigmatising word 'prostituee'",
+        ),
     ],
 )
 def test_it_names_file_and_line_of_course_yaml_errors(db, catalogue_dir, old, new, expected):
@@ -326,12 +358,32 @@ def test_it_names_file_and_line_of_course_yaml_errors(db, catalogue_dir, old, ne
         ("minutes: 4", "minutes: 2", "stigma-herkennen.nl.md:3: 'minutes' must be from 3 to 8"),
         ("minutes: 4", "minutes: 9", "stigma-herkennen.nl.md:3: 'minutes' must be from 3 to 8"),
         ("kind: text", "kind: podcast", "stigma-herkennen.nl.md:4: 'kind' must be one of"),
-        ("title: Stigma herkennen", "titel: Stigma herkennen", "stigma-herkennen.nl.md:2: unknown front-matter key 'titel'"),
-        ("![Een agent in gesprek met een sekswerker]", "![]", "stigma-herkennen.nl.md:11: image '/static/courses/done.svg' has no alt text"),
-        ("(/static/courses/done.svg)", "(https://example.org/x.png)", "stigma-herkennen.nl.md:11: 'https://example.org/x.png' must be a file under static/"),
-        ("(/static/courses/done.svg)", "(/static/content/missing.png)", "stigma-herkennen.nl.md:11: '/static/content/missing.png' does not exist"),
+        (
+            "title: Stigma herkennen",
+            "titel: Stigma herkennen",
+            "stigma-herkennen.nl.md:2: unknown front-matter key 'titel'",
+        ),
+        (
+            "![Een agent in gesprek met een sekswerker]",
+            "![]",
+            "stigma-herkennen.nl.md:11: image '/static/courses/done.svg' has no alt text",
+        ),
+        (
+            "(/static/courses/done.svg)",
+            "(https://example.org/x.png)",
+            "stigma-herkennen.nl.md:11: 'https://example.org/x.png' must be a file under static/",
+        ),
+        (
+            "(/static/courses/done.svg)",
+            "(/static/content/missing.png)",
+            "stigma-herkennen.nl.md:11: '/static/content/missing.png' does not exist",
+        ),
         ("!!! reflect", "!!! note", "stigma-herkennen.nl.md:8: unknown block '!!! note'"),
-        ("Stigma is een", "Een hoertje is een", "stigma-herkennen.nl.md:6: stigmatising word 'hoertje'"),
+        (
+            "Stigma is een",
+            "Een hoertje is een",
+            "stigma-herkennen.nl.md:6: stigmatising word 'hoertje'",
+        ),
         ("---\ntitle", "title", "stigma-herkennen.nl.md:1: a lesson starts with front matter"),
     ],
 )
@@ -351,7 +403,10 @@ def test_it_requires_alt_text_on_html_images_too(db, catalogue_dir):
 
     report = load_catalogue(catalogue_dir)
 
-    assert f"{FIXTURE_COURSE}/lessons/een-controle.en.md:11: image '/static/courses/done.svg' has no alt text" in errors_of(report)
+    assert (
+        f"{FIXTURE_COURSE}/lessons/een-controle.en.md:11: image '/static/courses/done.svg' has no alt text"
+        in errors_of(report)
+    )
 
 
 def test_it_allows_the_name_of_a_law(db, catalogue_dir):
@@ -367,16 +422,25 @@ def test_it_allows_the_name_of_a_law(db, catalogue_dir):
 
 
 def test_it_requires_the_same_minutes_in_both_languages(db, catalogue_dir):
-    replace_in(course_file(catalogue_dir, "lessons", "een-controle.en.md"), "minutes: 6", "minutes: 7")
+    replace_in(
+        course_file(catalogue_dir, "lessons", "een-controle.en.md"), "minutes: 6", "minutes: 7"
+    )
 
     errors = errors_of(load_catalogue(catalogue_dir))
 
-    assert f"{FIXTURE_COURSE}/lessons/een-controle.en.md:3: 'minutes' differs from the Dutch file (6 vs 7)" in errors
+    assert (
+        f"{FIXTURE_COURSE}/lessons/een-controle.en.md:3: 'minutes' differs from the Dutch file (6 vs 7)"
+        in errors
+    )
 
 
 def test_it_requires_a_transcript_for_a_video_lesson(db, catalogue_dir):
     for language in ("nl", "en"):
-        replace_in(course_file(catalogue_dir, "lessons", f"een-controle.{language}.md"), "kind: case", "kind: video")
+        replace_in(
+            course_file(catalogue_dir, "lessons", f"een-controle.{language}.md"),
+            "kind: case",
+            "kind: video",
+        )
 
     errors = errors_of(load_catalogue(catalogue_dir))
     assert any("a video lesson needs a full transcript" in error for error in errors)
@@ -394,7 +458,8 @@ def test_it_limits_the_words_to_the_minutes(db, catalogue_dir):
     errors = errors_of(load_catalogue(catalogue_dir))
 
     assert any(
-        error.startswith(f"{FIXTURE_COURSE}/lessons/stigma-herkennen.en.md:3:") and "do not fit in 4 minutes" in error
+        error.startswith(f"{FIXTURE_COURSE}/lessons/stigma-herkennen.en.md:3:")
+        and "do not fit in 4 minutes" in error
         for error in errors
     ), errors
 
@@ -404,7 +469,10 @@ def test_it_reports_a_missing_language_file(db, catalogue_dir):
 
     errors = errors_of(load_catalogue(catalogue_dir))
 
-    assert f"{FIXTURE_COURSE}/course.yaml:21: lesson 'een-controle' has no en file (lessons/een-controle.en.md)" in errors
+    assert (
+        f"{FIXTURE_COURSE}/course.yaml:21: lesson 'een-controle' has no en file (lessons/een-controle.en.md)"
+        in errors
+    )
 
 
 def test_it_reports_duplicate_course_slugs(db, catalogue_dir):
@@ -414,7 +482,9 @@ def test_it_reports_duplicate_course_slugs(db, catalogue_dir):
 
     errors = errors_of(load_catalogue(catalogue_dir))
 
-    assert "kopie/course.yaml:1: slug 'omgaan-met-sekswerkers' differs from the folder name" in errors
+    assert (
+        "kopie/course.yaml:1: slug 'omgaan-met-sekswerkers' differs from the folder name" in errors
+    )
     assert any("duplicate course slug 'omgaan-met-sekswerkers'" in error for error in errors)
 
 
@@ -423,8 +493,14 @@ def test_a_broken_course_keeps_its_previous_version_while_others_load(db, catalo
 
     load_catalogue(catalogue_dir)
     shutil.copytree(catalogue_dir / FIXTURE_COURSE, catalogue_dir / "tweede-cursus")
-    replace_in(catalogue_dir / "tweede-cursus" / "course.yaml", "slug: omgaan-met-sekswerkers", "slug: tweede-cursus")
-    replace_in(course_file(catalogue_dir, "lessons", "een-controle.nl.md"), "minutes: 6", "minutes: 60")
+    replace_in(
+        catalogue_dir / "tweede-cursus" / "course.yaml",
+        "slug: omgaan-met-sekswerkers",
+        "slug: tweede-cursus",
+    )
+    replace_in(
+        course_file(catalogue_dir, "lessons", "een-controle.nl.md"), "minutes: 6", "minutes: 60"
+    )
 
     report = load_catalogue(catalogue_dir)
 
@@ -512,12 +588,16 @@ def test_an_extension_error_rolls_its_course_back(db, catalogue_dir):
 def test_course_validators_block_the_course(db, catalogue_dir):
     def validator(course_dir, data, root):
         assert data["slug"] == FIXTURE_COURSE and data.line_of("theme") == 2
-        return [LoaderError(f"{course_dir.name}/quiz.yaml", 7, "question q03 has no correct choice")]
+        return [
+            LoaderError(f"{course_dir.name}/quiz.yaml", 7, "question q03 has no correct choice")
+        ]
 
     with loader.course_validators.override(validator):
         report = load_catalogue(catalogue_dir)
 
-    assert errors_of(report) == [f"{FIXTURE_COURSE}/quiz.yaml:7: question q03 has no correct choice"]
+    assert errors_of(report) == [
+        f"{FIXTURE_COURSE}/quiz.yaml:7: question q03 has no correct choice"
+    ]
     assert Course.objects.count() == 0
 
 
@@ -531,14 +611,19 @@ def test_catalogue_validators_and_extensions_see_the_shared_folder(db, catalogue
     def extension(root, report, dry_run):
         seen.append(("load", dry_run))
 
-    with loader.catalogue_validators.override(validator), loader.catalogue_extensions.override(extension):
+    with (
+        loader.catalogue_validators.override(validator),
+        loader.catalogue_extensions.override(extension),
+    ):
         assert load_catalogue(catalogue_dir).ok
 
     assert seen == [("validate", True), ("load", False)]
 
 
 def test_registered_course_yaml_keys_are_allowed(db, catalogue_dir):
-    replace_in(course_file(catalogue_dir, "course.yaml"), "minutes: 30", "minutes: 30\nsurvey: true")
+    replace_in(
+        course_file(catalogue_dir, "course.yaml"), "minutes: 30", "minutes: 30\nsurvey: true"
+    )
     assert not load_catalogue(catalogue_dir).ok
 
     loader.register_course_yaml_key("survey")
@@ -568,7 +653,11 @@ def test_the_command_dry_run_saves_nothing(db, catalogue_dir, capsys):
 
 
 def test_the_command_fails_with_the_errors(db, catalogue_dir):
-    replace_in(course_file(catalogue_dir, "course.yaml"), "audiences: [police, boa]", "audiences: [agenten]")
+    replace_in(
+        course_file(catalogue_dir, "course.yaml"),
+        "audiences: [police, boa]",
+        "audiences: [agenten]",
+    )
 
     with pytest.raises(CommandError) as failure:
         call_command("load_catalogue", "--path", str(catalogue_dir))

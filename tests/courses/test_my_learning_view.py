@@ -59,15 +59,23 @@ def test_it_lists_direct_and_group_assignments_overdue_first(client, learner, or
     overdue = CourseFactory(title_nl="Te laat")
     group = GroupFactory(organisation=organisation)
     GroupMemberFactory(group=group, user=learner)
-    assign(course=direct, organisation=organisation, due=TODAY + timedelta(days=5), learners=[learner])
+    assign(
+        course=direct, organisation=organisation, due=TODAY + timedelta(days=5), learners=[learner]
+    )
     assign(course=via_group, organisation=organisation, due=TODAY + timedelta(days=1), group=group)
-    assign(course=overdue, organisation=organisation, due=TODAY - timedelta(days=2), learners=[learner])
+    assign(
+        course=overdue, organisation=organisation, due=TODAY - timedelta(days=2), learners=[learner]
+    )
     client.force_login(learner)
 
     response = get(client)
 
     items = response.context["learning"].assigned
-    assert [item.course.title_nl for item in items] == ["Te laat", "Via de groep", "Direct toegewezen"]
+    assert [item.course.title_nl for item in items] == [
+        "Te laat",
+        "Via de groep",
+        "Direct toegewezen",
+    ]
     assert [item.overdue for item in items] == [True, False, False]
     html = response.content.decode()
     assert html.count("Overdue") == 1
@@ -79,7 +87,9 @@ def test_the_earliest_due_date_wins_when_a_course_is_assigned_twice(client, lear
     course = CourseFactory()
     group = GroupFactory(organisation=organisation)
     GroupMemberFactory(group=group, user=learner)
-    assign(course=course, organisation=organisation, due=TODAY + timedelta(days=30), learners=[learner])
+    assign(
+        course=course, organisation=organisation, due=TODAY + timedelta(days=30), learners=[learner]
+    )
     assign(course=course, organisation=organisation, due=TODAY + timedelta(days=3), group=group)
     client.force_login(learner)
 
@@ -98,10 +108,20 @@ def test_withdrawn_assignments_other_peoples_and_drafts_are_not_shown(
         learners=[learner],
         unassigned_at=timezone.now(),
     )
-    assign(course=CourseFactory(title_nl="Voor Tim"), organisation=organisation, due=TODAY, learners=[trainer])
+    assign(
+        course=CourseFactory(title_nl="Voor Tim"),
+        organisation=organisation,
+        due=TODAY,
+        learners=[trainer],
+    )
     other_group = GroupFactory(organisation=organisation)
     GroupMemberFactory(group=other_group, user=trainer)
-    assign(course=CourseFactory(title_nl="Andere groep"), organisation=organisation, due=TODAY, group=other_group)
+    assign(
+        course=CourseFactory(title_nl="Andere groep"),
+        organisation=organisation,
+        due=TODAY,
+        group=other_group,
+    )
     assign(
         course=CourseFactory(title_nl="Concept", status=Course.Status.DRAFT),
         organisation=organisation,
@@ -114,7 +134,9 @@ def test_withdrawn_assignments_other_peoples_and_drafts_are_not_shown(
 
     assert response.context["learning"].assigned == []
     html = response.content.decode()
-    assigned_section = html[html.index('id="assigned-heading"') : html.index('id="progress-heading"')]
+    assigned_section = html[
+        html.index('id="assigned-heading"') : html.index('id="progress-heading"')
+    ]
     assert "Nothing is assigned to you at the moment." in assigned_section
     for title in ("Ingetrokken", "Voor Tim", "Andere groep", "Concept"):
         assert title not in assigned_section
@@ -122,7 +144,9 @@ def test_withdrawn_assignments_other_peoples_and_drafts_are_not_shown(
 
 def test_assigned_courses_show_their_progress(client, learner, organisation):
     course = make_course(lessons=4)
-    assign(course=course, organisation=organisation, due=TODAY + timedelta(days=9), learners=[learner])
+    assign(
+        course=course, organisation=organisation, due=TODAY + timedelta(days=9), learners=[learner]
+    )
     enrolment = enrol(user=learner, course=course)
     lesson_complete(enrolment=enrolment, lesson=course.lessons.first())
     client.force_login(learner)
@@ -169,7 +193,10 @@ def test_completed_courses_link_to_what_other_apps_register(client, learner):
         html = get(client).content.decode()
 
     assert calls == [(learner, [enrolment.pk])]
-    assert f'<a class="utrecht-link" href="/certificates/{enrolment.pk}.pdf">Download certificate</a>' in html
+    assert (
+        f'<a class="utrecht-link" href="/certificates/{enrolment.pk}.pdf">Download certificate</a>'
+        in html
+    )
 
 
 def test_suggestions_follow_the_organisation_kind(client, learner):
@@ -213,10 +240,15 @@ def test_the_number_of_queries_does_not_grow_with_courses(
     def add_courses(n):
         group = GroupFactory(organisation=organisation)
         GroupMemberFactory(group=group, user=learner)
-        for index in range(n):
+        for _ in range(n):
             assigned = make_course(lessons=2)
             assign(course=assigned, organisation=organisation, due=TODAY, group=group)
-            assign(course=make_course(lessons=1), organisation=organisation, due=TODAY, learners=[learner])
+            assign(
+                course=make_course(lessons=1),
+                organisation=organisation,
+                due=TODAY,
+                learners=[learner],
+            )
             lesson_complete(
                 enrolment=enrol(user=learner, course=assigned), lesson=assigned.lessons.first()
             )

@@ -31,7 +31,9 @@ DUE = dt.date(2030, 3, 20)
 
 
 def at(day: dt.date, hour: int = 7):
-    return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, tzinfo=AMSTERDAM), tick=False)
+    return time_machine.travel(
+        dt.datetime(day.year, day.month, day.day, hour, tzinfo=AMSTERDAM), tick=False
+    )
 
 
 @pytest.fixture

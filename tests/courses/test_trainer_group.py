@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Enrolment
+from tests.courses.factories import make_course
 from tests.courses.trainer_helpers import (
     add_learners,
     assign,
@@ -15,7 +16,6 @@ from tests.courses.trainer_helpers import (
     make_past_due,
 )
 from tests.factories import CourseFactory, GroupMemberFactory
-from tests.courses.factories import make_course
 
 
 @pytest.fixture

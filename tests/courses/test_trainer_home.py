@@ -14,9 +14,7 @@ def group(organisation):
     return make_group(organisation, members=4, name="Noordploeg")
 
 
-def test_it_lists_the_trainers_groups_with_courses_and_completion(
-    client, trainer, group, course
-):
+def test_it_lists_the_trainers_groups_with_courses_and_completion(client, trainer, group, course):
     assign(trainer, course, group=group)
     complete_lessons(group.members.first(), course)
     client.force_login(trainer)

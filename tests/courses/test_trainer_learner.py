@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from courses.models import LessonProgress
-from tests.courses.trainer_helpers import add_learners, assign, complete_lessons, make_group
 from tests.courses.factories import make_course
+from tests.courses.trainer_helpers import add_learners, assign, complete_lessons, make_group
 from tests.factories import GroupMemberFactory
 
 

@@ -1,15 +1,11 @@
 """A learner enrols in a small course and completes every lesson with the keyboard only.
 
-Uses the shared e2e fixtures of tests/e2e/conftest.py: ``page`` (Playwright page, CSP bypassed)
-and ``axe_check(page)`` (axe-core, WCAG 2.1 AA, zero violations), plus pytest-django's
-``live_server``. The tiny course is the courses tests' fixture catalogue.
+Uses the shared e2e fixtures of tests/e2e/conftest.py: ``page`` (Playwright page, CSP bypassed),
+``axe_check(page)`` (axe-core, WCAG 2.1 AA, zero violations) and ``log_in(user)``, plus
+pytest-django's ``live_server``. The tiny course is the courses tests' fixture catalogue.
 """
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from courses.loader import load_catalogue
 from courses.models import Enrolment
@@ -18,11 +14,6 @@ from tests.factories import MemberFactory, OrganisationFactory
 
 pytestmark = pytest.mark.e2e
 
-if not (Path(__file__).parent / "conftest.py").exists():
-    pytest.skip(
-        "tests/e2e/conftest.py (fixtures page, axe_check) is not there yet",
-        allow_module_level=True,
-    )
 
 COURSE_TITLE = "Respectvol omgaan met sekswerkers"
 LESSONS = ["Stigma herkennen", "Hoe stigma werkt", "Een controle"]
@@ -48,21 +39,15 @@ def tab_to(page, text: str, *, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {text!r}; focus went through {seen}")
 
 
-def log_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-
-
-def test_a_learner_completes_a_course_with_the_keyboard_only(page, axe_check, live_server):
+def test_a_learner_completes_a_course_with_the_keyboard_only(
+    page, axe_check, log_in, live_server, settings
+):
+    settings.LOCALE_PATHS = []  # find texts by their English msgids, whatever the Dutch becomes
     report = load_catalogue(FIXTURE_CATALOGUE)
     assert report.ok, report.all_errors()
     organisation = OrganisationFactory(name="Politie Eenheid Utrecht", kind="police")
     learner = MemberFactory(organisation=organisation, user__name="Lotte Learner").user
-    log_in(page, live_server, learner)
+    log_in(learner)
 
     page.goto(f"{live_server.url}/courses/")
     axe_check(page)
@@ -103,3 +88,8 @@ def test_a_learner_completes_a_course_with_the_keyboard_only(page, axe_check, li
     enrolment = Enrolment.objects.get(user=learner)
     assert enrolment.completed_at is not None
     assert enrolment.progress_percent == 100
+
+    page.goto(f"{live_server.url}/courses/my/")
+    completed = page.get_by_role("table").filter(has_text="Completed on")
+    completed.get_by_role("link", name=COURSE_TITLE).wait_for()
+    axe_check(page)

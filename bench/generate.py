@@ -1,0 +1,598 @@
+"""A data generator at scale for the benchmark.
+
+``BENCH_SCALE`` (default 1.0) sets the size: 200 organisations, 100,000 learners and 1,000,000
+lesson-progress rows at 1.0; ``BENCH_SCALE=0.01`` makes a quick data set. What it makes:
+
+- courses: the real catalogue from ``content/`` (when it loads), topped up with synthetic
+  published courses of 15 lessons until there are ``MIN_COURSES``;
+- an organisation tree (8 roots, the rest as their units) made with
+  ``organisations.services.organisation_create`` so the materialised paths are right; one
+  "large" police unit holds 20 % of the learners;
+- learners (one shared, pre-computed password hash), one trainer per organisation;
+- groups: the large unit's trainer has one group of 500 × scale learners (at least 50) with three
+  assigned courses (one past its due date); other organisations get two groups of 25 with one
+  assigned course each;
+- enrolments (about two per learner; assigned courses for group members) and lesson progress,
+  with consistent counters (``lessons_completed``, ``progress_percent``, ``completed_at``).
+
+The big tables are written with PostgreSQL's ``COPY`` (psycopg 3) or, on SQLite, with
+``executemany`` in batches. Ids are allocated here and the sequences reset afterwards.
+The numbers are random but seeded, so two runs at one scale make the same data.
+"""
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from courses.models import Assignment, Course, Enrolment, Lesson, LessonProgress, Module
+from organisations.models import Group, GroupMember, Membership, Organisation
+from organisations.services import organisation_create
+
+MARKER_TABLE = "bench_marker"
+PASSWORD = "bench-password"
+MIN_COURSES = 6
+SYNTHETIC_LESSONS = 15
+SEED = 20240611
+SMALL_GROUP = 25
+BATCH = 5000
+
+FIRST_NAMES = (
+    "Anna Bram Cas Daan Emma Fatima Gijs Hanna Ilse Jesse Kim Lotte Mohamed Noor Olga Pieter "
+    "Quinten Rosa Sanne Tim Umut Vera Wouter Yara Zeynep Lucas Sophie Milan Julia Sem Eva"
+).split()
+LAST_NAMES = (
+    "de Jong,Jansen,de Vries,van den Berg,van Dijk,Bakker,Visser,Smit,Meijer,de Boer,Mulder,"
+    "de Groot,Bos,Vos,Peters,Hendriks,Yilmaz,El Amrani,Kaya,Dekker,Brouwer,van Leeuwen"
+).split(",")
+ROOTS = (
+    ("Politie", "police"),
+    ("Nederlandse Vereniging van Banken", "bank"),
+    ("Vereniging van Nederlandse Gemeenten", "municipality"),
+    ("Zorgverzekeraars en zorgaanbieders", "healthcare"),
+    ("Rijksoverheid", "government"),
+    ("Opleidingsinstituten", "education"),
+    ("Alliantie sekswerkers", "alliance"),
+    ("Overige partners", "other"),
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    scale: float
+    organisations: int
+    learners: int
+    progress_rows: int
+    big_group: int
+
+    @classmethod
+    def for_scale(cls, scale: float) -> "Plan":
+        return cls(
+            scale=scale,
+            organisations=max(len(ROOTS) + 2, round(200 * scale)),
+            learners=max(200, round(100_000 * scale)),
+            progress_rows=max(1000, round(1_000_000 * scale)),
+            big_group=max(50, round(500 * scale)),
+        )
+
+
+# --- the marker: which scale the database holds ---------------------------------------------
+
+
+def marker_read() -> dict | None:
+    with connection.cursor() as cursor:
+        if MARKER_TABLE not in connection.introspection.table_names(cursor):
+            return None
+        cursor.execute(f"SELECT info FROM {MARKER_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def marker_write(info: dict) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (id integer PRIMARY KEY, info text)"
+        )
+        cursor.execute(f"DELETE FROM {MARKER_TABLE}")
+        cursor.execute(f"INSERT INTO {MARKER_TABLE} (id, info) VALUES (1, %s)", [json.dumps(info)])
+
+
+def marker_clear() -> None:
+    with connection.cursor() as cursor:
+        if MARKER_TABLE in connection.introspection.table_names(cursor):
+            cursor.execute(f"DELETE FROM {MARKER_TABLE}")
+
+
+# --- writing many rows fast -----------------------------------------------------------------
+
+POSTGRES = connection.vendor == "postgresql"
+
+
+def db_datetime(value: datetime | None):
+    if value is None or POSTGRES:
+        return value
+    return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def db_bool(value: bool):
+    return value if POSTGRES else int(value)
+
+
+def _default(field: models.Field):
+    """The value a column gets when the generator does not set it (as the ORM would)."""
+    if field.has_default():
+        value = field.get_default()
+    elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        value = timezone.now()
+    elif field.null:
+        value = None
+    elif isinstance(field, models.CharField | models.TextField):
+        value = ""
+    else:
+        raise RuntimeError(f"bench.generate cannot fill {field.model.__name__}.{field.name}")
+    if value is None:
+        return None
+    if isinstance(field, models.JSONField):
+        return json.dumps(value)
+    if isinstance(field, models.DateTimeField):
+        return db_datetime(value)
+    if isinstance(field, models.BooleanField):
+        return db_bool(value)
+    return value
+
+
+def next_id(model) -> int:
+    return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+
+
+def bulk_write(model, columns: list[str], rows: Iterable[tuple]) -> int:
+    """Write ``rows`` (values for ``columns``, already in database form) into ``model``'s table;
+    the model's other columns get their defaults. Returns the number of rows."""
+    others = [f for f in model._meta.concrete_fields if f.column not in columns]
+    tail = tuple(_default(f) for f in others)
+    all_columns = [*columns, *(f.column for f in others)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    column_sql = ", ".join(connection.ops.quote_name(c) for c in all_columns)
+    count = 0
+    with connection.cursor() as cursor:
+        if POSTGRES:
+            with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row + tail)
+                    count += 1
+        else:
+            sql = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * len(all_columns))})"
+            batch = []
+            for row in rows:
+                batch.append(row + tail)
+                if len(batch) >= BATCH:
+                    cursor.executemany(sql, batch)
+                    count += len(batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+    return count
+
+
+def reset_sequences() -> None:
+    models_ = [User, Membership, Group, GroupMember, Enrolment, LessonProgress]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models_):
+            cursor.execute(sql)
+
+
+# --- the parts ------------------------------------------------------------------------------
+
+
+def _lesson_body(rng: random.Random, language: str, number: int) -> str:
+    words = (
+        "sekswerk stigma respect vertrouwen aangifte veiligheid zorg bank gesprek rechten"
+        if language == "nl"
+        else "sex work stigma respect trust report safety care bank conversation rights"
+    ).split()
+    paragraphs = [
+        "<p>" + " ".join(rng.choice(words) for _ in range(80)) + ".</p>" for _ in range(6)
+    ]
+    return f"<h2>{'Les' if language == 'nl' else 'Lesson'} {number}</h2>" + "".join(paragraphs)
+
+
+def synthetic_course(rng: random.Random, number: int) -> Course:
+    course = Course.objects.create(
+        slug=f"bench-cursus-{number}",
+        title_nl=f"Benchmarkcursus {number}",
+        title_en=f"Benchmark course {number}",
+        summary_nl="Een gegenereerde cursus voor de benchmark.",
+        summary_en="A generated course for the benchmark.",
+        theme=1 + number % 5,
+        audiences=["police", "bank", "healthcare"],
+        minutes=60,
+        languages=["nl", "en"],
+        status=Course.Status.PUBLISHED,
+    )
+    position = 0
+    for module_number in range(3):
+        module = Module.objects.create(
+            course=course,
+            slug=f"module-{module_number + 1}",
+            title_nl=f"Module {module_number + 1}",
+            title_en=f"Module {module_number + 1}",
+            position=module_number,
+        )
+        lessons = []
+        for _ in range(SYNTHETIC_LESSONS // 3):
+            position += 1
+            lessons.append(
+                Lesson(
+                    course=course,
+                    module=module,
+                    slug=f"les-{position}",
+                    title_nl=f"Les {position}",
+                    title_en=f"Lesson {position}",
+                    body_nl=_lesson_body(rng, "nl", position),
+                    body_en=_lesson_body(rng, "en", position),
+                    minutes=4,
+                    position=position,
+                )
+            )
+        Lesson.objects.bulk_create(lessons)
+    return course
+
+
+def courses_for_bench(rng: random.Random, log: Callable[[str], None]) -> list[Course]:
+    """The real catalogue if it loads, topped up with synthetic courses to MIN_COURSES."""
+    try:
+        from courses.loader import load_catalogue
+
+        report = load_catalogue(settings.CONTENT_DIR)
+        loaded = [c.slug for c in report.courses if c.status != "invalid"]
+        log(f"catalogue: loaded {len(loaded)} course(s) from content/")
+    except Exception as error:  # the catalogue is optional for the benchmark
+        log(f"catalogue: not loaded ({error.__class__.__name__}: {error}); synthetic courses")
+    courses = [
+        course
+        for course in Course.objects.filter(status=Course.Status.PUBLISHED).order_by("pk")
+        if course.lessons.filter(is_active=True).count() >= 3
+    ]
+    number = 1
+    while len(courses) < MIN_COURSES:
+        courses.append(synthetic_course(rng, number))
+        number += 1
+    return courses
+
+
+def organisations_for_bench(plan: Plan) -> tuple[list[Organisation], Organisation]:
+    roots = [
+        organisation_create(name=name, slug=f"bench-{kind}", kind=kind, themes=[1])
+        for name, kind in ROOTS
+    ]
+    units = []
+    for number in range(plan.organisations - len(roots)):
+        parent = roots[number % len(roots)]
+        units.append(
+            organisation_create(
+                name=f"{parent.name} – eenheid {number // len(roots) + 1}",
+                slug=f"{parent.slug}-{number // len(roots) + 1}",
+                kind=parent.kind,
+                parent=parent,
+            )
+        )
+    return roots + units, units[0]
+
+
+@dataclass
+class EnrolmentPlan:
+    user_id: int
+    course_index: int
+    organisation_id: int
+    source: str
+    touched: int = 0  # lessons with a progress row
+
+
+def _touched(rng: random.Random, lessons: int) -> int:
+    """A realistic spread: a sixth not started, a fifth complete, the rest partway."""
+    draw = rng.random()
+    if draw < 0.16:
+        return 0
+    if draw < 0.36:
+        return lessons
+    return rng.randint(1, lessons - 1)
+
+
+def _balance(rng: random.Random, plans: list[EnrolmentPlan], sizes: list[int], target: int):
+    """Nudge the lessons touched until the progress rows add up to ``target`` exactly (when
+    possible)."""
+    total = sum(p.touched for p in plans)
+    capacity = sum(sizes[p.course_index] for p in plans)
+    target = min(target, capacity)
+    attempts = 0
+    while total != target and attempts < 20 * abs(total - target) + 1000:
+        plan = plans[rng.randrange(len(plans))]
+        attempts += 1
+        if total < target and plan.touched < sizes[plan.course_index]:
+            plan.touched += 1
+            total += 1
+        elif total > target and plan.touched > 0:
+            plan.touched -= 1
+            total -= 1
+    return total
+
+
+def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
+    """Fill the (empty) database; returns the marker info (counts, scenario context, timings)."""
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+    now = timezone.now()
+    marker_clear()
+    with transaction.atomic():
+        courses = courses_for_bench(rng, log)
+        lessons = {
+            course.pk: list(
+                Lesson.objects.filter(course=course, is_active=True)
+                .order_by("position")
+                .values_list("pk", "slug")
+            )
+            for course in courses
+        }
+        sizes = [len(lessons[c.pk]) for c in courses]
+        organisations, large = organisations_for_bench(plan)
+        log(f"organisations: {len(organisations)}; courses: {len(courses)} ({sum(sizes)} lessons)")
+
+        # People: learners, then one trainer per organisation.
+        password = make_password(PASSWORD)
+        first_user = next_id(User)
+        learner_ids = list(range(first_user, first_user + plan.learners))
+        trainer_ids = list(range(learner_ids[-1] + 1, learner_ids[-1] + 1 + len(organisations)))
+        joined = db_datetime(now - timedelta(days=365))
+
+        def people() -> Iterator[tuple]:
+            for index, pk in enumerate(learner_ids):
+                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                language = "en" if index % 5 == 0 else "nl"
+                yield (pk, f"learner{index}@bench.example.org", name, password, language, joined)
+            for index, pk in enumerate(trainer_ids):
+                name = f"Trainer {organisations[index].name}"
+                yield (pk, f"trainer{index}@bench.example.org", name, password, "nl", joined)
+
+        users = bulk_write(
+            User,
+            ["id", "email", "name", "password", "preferred_language", "date_joined"],
+            people(),
+        )
+        log(f"users: {users}")
+
+        # Memberships: 20 % of the learners in the large unit, the others spread over units.
+        units = [o for o in organisations if o.parent_id]
+        others = [o for o in units if o.pk != large.pk]
+        home: dict[int, int] = {}
+        for index, pk in enumerate(learner_ids):
+            home[pk] = large.pk if index % 5 == 1 else others[index % len(others)].pk
+        created = db_datetime(now - timedelta(days=300))
+        first_membership = next_id(Membership)
+
+        def memberships() -> Iterator[tuple]:
+            number = first_membership
+            for pk in learner_ids:
+                yield (number, pk, home[pk], "learner", created)
+                number += 1
+            for index, pk in enumerate(trainer_ids):
+                yield (number, pk, organisations[index].pk, "trainer", created)
+                number += 1
+
+        membership_count = count = bulk_write(
+            Membership, ["id", "user_id", "organisation_id", "role", "created_at"], memberships()
+        )
+        log(f"memberships: {count}")
+
+        # Groups and their assignments.
+        members_of: dict[int, list[int]] = {}
+        for pk in learner_ids:
+            members_of.setdefault(home[pk], []).append(pk)
+        bench_trainer = trainer_ids[organisations.index(large)]
+        big_group = Group.objects.create(organisation=large, name="Basisteam Groot")
+        group_members = {big_group.pk: members_of[large.pk][: plan.big_group]}
+        due = timezone.localdate()
+        assignments = [
+            Assignment(
+                organisation=large,
+                course=courses[index],
+                group=big_group,
+                due_date=due + timedelta(days=days),
+                assigned_by_id=bench_trainer,
+            )
+            for index, days in ((0, 14), (1, -7), (2, 30))
+        ]
+        assigned_courses: dict[int, list[int]] = {big_group.pk: [0, 1, 2]}
+        for organisation in units:
+            pool = members_of.get(organisation.pk, [])
+            if organisation.pk == large.pk:
+                pool = pool[plan.big_group :]
+            trainer_id = trainer_ids[organisations.index(organisation)]
+            for letter in "AB":
+                if len(pool) < SMALL_GROUP:
+                    break
+                group = Group.objects.create(organisation=organisation, name=f"Groep {letter}")
+                group_members[group.pk], pool = pool[:SMALL_GROUP], pool[SMALL_GROUP:]
+                course_index = rng.randrange(len(courses))
+                assigned_courses[group.pk] = [course_index]
+                assignments.append(
+                    Assignment(
+                        organisation=organisation,
+                        course=courses[course_index],
+                        group=group,
+                        due_date=due + timedelta(days=rng.randint(-20, 40)),
+                        assigned_by_id=trainer_id,
+                    )
+                )
+        Assignment.objects.bulk_create(assignments)
+        first_member = next_id(GroupMember)
+        group_member_count = count = bulk_write(
+            GroupMember,
+            ["id", "group_id", "user_id", "added_at"],
+            (
+                (first_member + n, group_id, user_id, created)
+                for n, (group_id, user_id) in enumerate(
+                    (g, u) for g, users_ in group_members.items() for u in users_
+                )
+            ),
+        )
+        log(f"groups: {len(group_members)} ({count} members); assignments: {len(assignments)}")
+
+        # Enrolments: assigned courses of one's groups, plus a few chosen ones.
+        assigned_to: dict[int, set[int]] = {}
+        for group_id, users_ in group_members.items():
+            for user_id in users_:
+                assigned_to.setdefault(user_id, set()).update(assigned_courses[group_id])
+        plans: list[EnrolmentPlan] = []
+        for pk in learner_ids:
+            assigned = assigned_to.get(pk, set())
+            own = set(rng.sample(range(len(courses)), rng.choice((0, 1, 1, 2, 2, 2, 3))))
+            for index in sorted(assigned | own):
+                source = "assigned" if index in assigned else "self"
+                plans.append(EnrolmentPlan(pk, index, home[pk], source))
+        for enrolment_plan in plans:
+            enrolment_plan.touched = _touched(rng, sizes[enrolment_plan.course_index])
+        _balance(rng, plans, sizes, plan.progress_rows)
+
+        first_enrolment = next_id(Enrolment)
+        progress_id = next_id(LessonProgress)
+        enrolment_rows: list[tuple] = []
+        progress_rows: list[tuple] = []
+        context_learner = None
+        for number, item in enumerate(plans):
+            pk = first_enrolment + number
+            course = courses[item.course_index]
+            course_lessons = lessons[course.pk]
+            size = len(course_lessons)
+            start = now - timedelta(days=rng.randint(2, 180), minutes=rng.randint(0, 1440))
+            touched = item.touched
+            done = touched if touched == size else max(0, touched - rng.randint(0, 1))
+            moment = start
+            last_seen = None
+            for position in range(touched):
+                moment = min(moment + timedelta(minutes=rng.randint(5, 2000)), now)
+                seen = db_datetime(moment)
+                progress_rows.append(
+                    (
+                        progress_id,
+                        pk,
+                        course_lessons[position][0],
+                        seen,
+                        seen,
+                        seen if position < done else None,
+                        rng.randint(60, 900),
+                    )
+                )
+                progress_id += 1
+                last_seen = moment
+            complete = touched == size
+            if (
+                context_learner is None
+                and item.source == "assigned"
+                and item.course_index == 0
+                and home[item.user_id] == large.pk
+                and 1 <= done < size - 1
+                and touched == done
+            ):
+                context_learner = {
+                    "learner": item.user_id,
+                    "course": course.slug,
+                    "lesson": course_lessons[done][1],
+                }
+            enrolment_rows.append(
+                (
+                    pk,
+                    item.user_id,
+                    course.pk,
+                    item.organisation_id,
+                    item.source,
+                    course.version,
+                    course.version if complete else None,
+                    db_datetime(start - timedelta(days=1)),
+                    db_datetime(start) if touched else None,
+                    db_datetime(last_seen) if complete else None,
+                    db_datetime(last_seen),
+                    course_lessons[done - 1][0] if done else None,
+                    course_lessons[touched - 1][0] if touched else None,
+                    done,
+                    100 if complete else done * 100 // size,
+                )
+            )
+        enrolment_count = bulk_write(
+            Enrolment,
+            [
+                "id",
+                "user_id",
+                "course_id",
+                "organisation_id",
+                "source",
+                "version_started",
+                "version_completed",
+                "created_at",
+                "started_at",
+                "completed_at",
+                "last_activity_at",
+                "last_lesson_id",
+                "last_opened_lesson_id",
+                "lessons_completed",
+                "progress_percent",
+            ],
+            enrolment_rows,
+        )
+        progress_total = bulk_write(
+            LessonProgress,
+            [
+                "id",
+                "enrolment_id",
+                "lesson_id",
+                "first_seen_at",
+                "last_seen_at",
+                "completed_at",
+                "seconds_spent",
+            ],
+            progress_rows,
+        )
+        del enrolment_rows, progress_rows
+        log(f"enrolments: {enrolment_count}; lesson progress: {progress_total}")
+        reset_sequences()
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    seconds = time.perf_counter() - started
+    total_rows = users + membership_count + group_member_count + enrolment_count + progress_total
+    info = {
+        "scale": plan.scale,
+        "plan": asdict(plan),
+        "database": connection.vendor,
+        "generated_at": now.isoformat(),
+        "seconds": round(seconds, 1),
+        "rows": total_rows,
+        "rows_per_second": round(total_rows / seconds) if seconds else None,
+        "counts": {
+            "organisations": len(organisations),
+            "courses": len(courses),
+            "learners": plan.learners,
+            "enrolments": enrolment_count,
+            "lesson_progress": progress_total,
+            "groups": len(group_members),
+            "assignments": len(assignments),
+        },
+        "context": {
+            "trainer": bench_trainer,
+            "group": big_group.pk,
+            "large_organisation": large.pk,
+            **(context_learner or {}),
+        },
+    }
+    marker_write(info)
+    log(f"generated in {seconds:.1f} s ({info['rows_per_second']} rows/s)")
+    return info

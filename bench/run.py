@@ -1,0 +1,222 @@
+"""``make bench`` / ``python -m bench.run``: generate data at scale (when needed) and measure.
+
+Environment:
+
+- ``BENCH_SCALE`` (default 1.0): size of the data set (see ``bench.generate``);
+- ``DATABASE_URL``: PostgreSQL when set — use a dedicated database, for example
+  ``postgres://postgres@127.0.0.1:5432/academy_bench`` (created when missing); otherwise the
+  SQLite file ``bench/bench.sqlite3``. Never point it at a database with real data: the
+  benchmark empties the database before generating (it refuses when it finds users but no
+  benchmark marker, unless ``BENCH_FORCE=1``);
+- ``BENCH_ITERATIONS`` (default 50) and ``BENCH_WARMUP`` (default 5) per scenario;
+- ``BENCH_REGENERATE=1`` to generate again although the data of this scale exists;
+- ``BENCH_ONLY=name,name`` to run some scenarios only.
+
+Each scenario runs in this process with ``django.test.Client``: warm-up requests, then the timed
+iterations (p50/p95 in milliseconds), then one more request inside ``CaptureQueriesContext`` for
+the SQL query count. ``status`` is the HTTP status of the measured request: a 302 or 404
+measured nothing. Rows go to ``bench/results.json`` and are printed as a table.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS = BENCH_DIR / "results.json"
+
+
+def _configure_environment() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}")
+    os.environ.setdefault("DEBUG", "false")  # measure what production runs
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def _ensure_postgres_database() -> None:
+    """Create the PostgreSQL database of DATABASE_URL when it does not exist yet."""
+    from django.db import OperationalError, connection
+
+    if connection.vendor != "postgresql":
+        return
+    try:
+        connection.ensure_connection()
+        return
+    except OperationalError:
+        pass
+    import psycopg
+
+    params = connection.settings_dict
+    with psycopg.connect(
+        dbname="postgres",
+        user=params.get("USER") or None,
+        password=params.get("PASSWORD") or None,
+        host=params.get("HOST") or None,
+        port=params.get("PORT") or None,
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'CREATE DATABASE "{params["NAME"]}"')
+    print(f"created the database {params['NAME']}")
+
+
+def _prepare(scale: float) -> dict:
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from bench.generate import Plan, generate, marker_read
+
+    _ensure_postgres_database()
+    call_command("migrate", interactive=False, verbosity=0)
+    info = marker_read()
+    if info and info.get("scale") == scale and os.environ.get("BENCH_REGENERATE") != "1":
+        print(f"data of scale {scale} exists (generated {info['generated_at']}); measuring")
+        return info
+    if info is None and User.objects.exists() and os.environ.get("BENCH_FORCE") != "1":
+        raise SystemExit(
+            "This database has users but no benchmark marker: it may hold real data. "
+            "Use a dedicated database (DATABASE_URL=.../academy_bench) or set BENCH_FORCE=1."
+        )
+    print(f"generating data at scale {scale} …")
+    call_command("flush", interactive=False, verbosity=0)
+    return generate(Plan.for_scale(scale))
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
+def _send(probe):
+    response = getattr(probe.client, probe.method)(
+        probe.path, data=probe.data, headers=probe.headers
+    )
+    if getattr(response, "streaming", False):
+        for _chunk in response.streaming_content:
+            pass
+    return response
+
+
+def measure(scenario, ctx, *, iterations: int, warmup: int, scale: float, rows: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    row = {
+        "name": scenario.name,
+        "p50_ms": None,
+        "p95_ms": None,
+        "queries": None,
+        "status": "missing",
+        "scale": scale,
+        "rows": rows,
+        "target_p95_ms": scenario.target_p95_ms,
+        "target_queries": scenario.target_queries,
+    }
+    probe = scenario.build(ctx)
+    if probe is None:
+        return row
+    for _ in range(warmup):
+        _send(probe)
+    timings = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        _send(probe)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = _send(probe)
+    row.update(
+        p50_ms=round(statistics.median(timings), 1),
+        p95_ms=round(_percentile(timings, 95), 1),
+        queries=len(queries.captured_queries),
+        status=response.status_code,
+        path=probe.path,
+    )
+    if probe.items:
+        row["per_second"] = round(probe.items / (statistics.median(timings) / 1000))
+        row["items"] = probe.items
+    return row
+
+
+def _verdict(row: dict) -> str:
+    if row["status"] != 200:
+        return "no measurement"
+    problems = []
+    if row["target_p95_ms"] is not None and row["p95_ms"] > row["target_p95_ms"]:
+        problems.append(f"p95 > {row['target_p95_ms']:g} ms")
+    if row["target_queries"] is not None and row["queries"] > row["target_queries"]:
+        problems.append(f"queries > {row['target_queries']}")
+    if row["target_p95_ms"] is None and row["target_queries"] is None:
+        return ""
+    return ", ".join(problems) or "ok"
+
+
+def print_table(rows: list[dict], info: dict) -> None:
+    header = ("name", "status", "p50 ms", "p95 ms", "queries", "per s", "scale", "rows", "target")
+    lines = [header]
+    for row in rows:
+        lines.append(
+            (
+                row["name"],
+                str(row["status"]),
+                "–" if row["p50_ms"] is None else f"{row['p50_ms']:.1f}",
+                "–" if row["p95_ms"] is None else f"{row['p95_ms']:.1f}",
+                "–" if row["queries"] is None else str(row["queries"]),
+                str(row.get("per_second", "")),
+                f"{row['scale']:g}",
+                str(row["rows"]),
+                _verdict(row),
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for number, line in enumerate(lines):
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip())
+        if number == 0:
+            print("  ".join("-" * w for w in widths))
+    counts = info.get("counts", {})
+    print(
+        f"\n{info.get('database')} · scale {info.get('scale')} · "
+        + ", ".join(f"{key} {value}" for key, value in counts.items())
+        + f" · generated in {info.get('seconds')} s"
+    )
+
+
+def main() -> int:
+    _configure_environment()
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.scenarios import REGISTRY, BenchContext
+
+    scale = float(os.environ.get("BENCH_SCALE", "1.0"))
+    iterations = int(os.environ.get("BENCH_ITERATIONS", "50"))
+    warmup = int(os.environ.get("BENCH_WARMUP", "5"))
+    only = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
+
+    info = _prepare(scale)
+    ctx = BenchContext(info)
+    rows_in_db = info.get("counts", {}).get("lesson_progress", 0)
+    results = []
+    for name, scenario in REGISTRY.items():
+        if only and name not in only:
+            continue
+        row = measure(
+            scenario, ctx, iterations=iterations, warmup=warmup, scale=scale, rows=rows_in_db
+        )
+        row["database"] = connection.vendor
+        row["iterations"] = iterations
+        results.append(row)
+        print(f"  {name}: {row['status']} p95 {row['p95_ms']} ms, {row['queries']} queries")
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print_table(results, info)
+    print(f"\nwritten to {RESULTS.relative_to(BENCH_DIR.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

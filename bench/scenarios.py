@@ -1,0 +1,151 @@
+"""The measurements of the benchmark: a registry of functions, one per page or job.
+
+Add a row by registering a function that returns a ``Probe`` (which client asks for which URL)::
+
+    @scenario("certificate_verify", target_p95_ms=30)
+    def certificate_verify(ctx: BenchContext) -> Probe:
+        return Probe(client=ctx.anonymous(), path=reverse("certificates:verify", args=[...]))
+
+``ctx.info["context"]`` holds the ids the generator picked (a learner of the large
+organisation, the trainer of the big group ...); ``ctx.client_for(user_id)`` is a logged-in
+``django.test.Client``. A probe that cannot be built (a page that does not exist yet) returns
+``None`` and is reported as ``missing``. ``items`` turns a row into a throughput row:
+``per_second`` = items ÷ median seconds.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import User
+
+
+@dataclass
+class Probe:
+    client: Client
+    path: str
+    method: str = "get"
+    data: dict | None = None
+    headers: dict = field(default_factory=dict)
+    items: int | None = None  # for throughput rows: what one request processes
+
+
+@dataclass
+class Scenario:
+    name: str
+    build: Callable[["BenchContext"], Probe | None]
+    target_p95_ms: float | None = None
+    target_queries: int | None = None
+
+
+REGISTRY: dict[str, Scenario] = {}
+
+
+def scenario(name: str, *, target_p95_ms: float | None = None, target_queries: int | None = None):
+    def register(fn: Callable[["BenchContext"], Probe | None]):
+        REGISTRY[name] = Scenario(name, fn, target_p95_ms, target_queries)
+        return fn
+
+    return register
+
+
+class BenchContext:
+    def __init__(self, info: dict):
+        self.info = info
+        self.context = info.get("context", {})
+        self._clients: dict[int, Client] = {}
+
+    def client_for(self, user_id: int) -> Client:
+        if user_id not in self._clients:
+            client = Client()
+            client.force_login(User.objects.get(pk=user_id))
+            self._clients[user_id] = client
+        return self._clients[user_id]
+
+    def anonymous(self) -> Client:
+        return Client()
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _learner_probe(ctx: BenchContext, name: str, *args) -> Probe | None:
+    path = _url(name, *args)
+    learner = ctx.context.get("learner")
+    if path is None or learner is None:
+        return None
+    return Probe(client=ctx.client_for(learner), path=path)
+
+
+# --- learner pages --------------------------------------------------------------------------
+
+
+@scenario("lesson_page", target_p95_ms=30, target_queries=10)
+def lesson_page(ctx: BenchContext) -> Probe | None:
+    """A learner of the large organisation opens the next lesson of an assigned course."""
+    return _learner_probe(
+        ctx, "courses:lesson", ctx.context.get("course"), ctx.context.get("lesson")
+    )
+
+
+@scenario("course_page", target_p95_ms=40)
+def course_page(ctx: BenchContext) -> Probe | None:
+    return _learner_probe(ctx, "courses:course", ctx.context.get("course"))
+
+
+@scenario("my_learning", target_p95_ms=50)
+def my_learning(ctx: BenchContext) -> Probe | None:
+    return _learner_probe(ctx, "courses:my_learning")
+
+
+@scenario("catalogue_anonymous")
+def catalogue_anonymous(ctx: BenchContext) -> Probe | None:
+    path = _url("courses:catalogue")
+    return Probe(client=ctx.anonymous(), path=path) if path else None
+
+
+# --- trainer pages --------------------------------------------------------------------------
+
+
+def _trainer_probe(ctx: BenchContext, path: str | None, **kwargs) -> Probe | None:
+    if path is None or "trainer" not in ctx.context:
+        return None
+    return Probe(client=ctx.client_for(ctx.context["trainer"]), path=path, **kwargs)
+
+
+@scenario("trainer_group_page", target_p95_ms=80)
+def trainer_group_page(ctx: BenchContext) -> Probe | None:
+    """The trainer of the big group opens its progress page (first page of 50)."""
+    return _trainer_probe(ctx, _url("trainer:group", ctx.context.get("group")))
+
+
+@scenario("trainer_group_page_filtered")
+def trainer_group_page_filtered(ctx: BenchContext) -> Probe | None:
+    """Filtered on "not completed", sorted by progress, page 3, as an htmx request."""
+    path = _url("trainer:group", ctx.context.get("group"))
+    return _trainer_probe(
+        ctx,
+        f"{path}?status=not_done&sort=-progress&page=3" if path else None,
+        headers={"HX-Request": "true"},
+    )
+
+
+@scenario("trainer_home")
+def trainer_home(ctx: BenchContext) -> Probe | None:
+    return _trainer_probe(ctx, _url("trainer:home"))
+
+
+@scenario("trainer_group_export")
+def trainer_group_export(ctx: BenchContext) -> Probe | None:
+    """Throughput: the whole big group's progress as CSV (learners per second)."""
+    from organisations.models import GroupMember
+
+    group = ctx.context.get("group")
+    members = GroupMember.objects.filter(group_id=group).count() if group else 0
+    return _trainer_probe(ctx, _url("trainer:group_export", group), items=members)

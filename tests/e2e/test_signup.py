@@ -1,0 +1,84 @@
+"""A new person signs up, confirms their e-mail address, logs in and switches to English.
+
+Labels and buttons are matched in Dutch or English (the site is Dutch first; our own strings
+are translated centrally, allauth's come with their Dutch translation), so the journey holds
+before and after the translation round.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EMAIL = "noor.de.vries@example.org"
+PASSPHRASE = "zomer-fiets-kade-lantaarn"
+
+
+def _exactly(*texts: str) -> re.Pattern:
+    options = "|".join(re.escape(text) for text in texts)
+    return re.compile(rf"^\s*({options})\s*$", re.IGNORECASE)
+
+
+def _nav(page):
+    return page.get_by_role("navigation", name=_exactly("Main navigation", "Hoofdnavigatie"))
+
+
+def test_a_new_person_signs_up_confirms_logs_in_and_switches_to_english(page, axe_check):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    axe_check(page)
+
+    _nav(page).get_by_role("link", name=_exactly("Sign up", "Registreren", "Account aanmaken")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_exactly("Registreren", "Sign Up"))
+    axe_check(page)
+
+    page.get_by_label(re.compile(r"^(your name|je naam|uw naam|naam)", re.IGNORECASE)).fill(
+        "Noor de Vries"
+    )
+    page.get_by_label(_exactly("E-mail", "Email", "E-mailadres")).fill(EMAIL)
+    page.get_by_label(_exactly("Wachtwoord", "Password")).fill(PASSPHRASE)
+    page.get_by_label(_exactly("Wachtwoord (bevestigen)", "Password (again)")).fill(PASSPHRASE)
+    page.get_by_label(_exactly("Language", "Taal")).select_option("nl")
+    page.get_by_role("button", name=_exactly("Registreren", "Sign Up")).click()
+    page.wait_for_url("**/accounts/confirm-email/")
+
+    [message] = [m for m in mail.outbox if EMAIL in m.to]
+    link = re.search(r"https?://\S+/accounts/confirm-email/[\w:-]+/", message.body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name=_exactly("Bevestigen", "Confirm")).click()
+    logout = _nav(page).get_by_role("button", name=_exactly("Log out", "Uitloggen", "Afmelden"))
+    expect(logout).to_be_visible()
+    user = User.objects.get(email=EMAIL)
+    assert user.name == "Noor de Vries"
+
+    logout.click()
+    _nav(page).get_by_role("link", name=_exactly("Log in", "Inloggen", "Aanmelden")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_exactly("Aanmelden", "Sign In"))
+    axe_check(page)
+    page.get_by_label(_exactly("E-mail", "Email", "E-mailadres")).fill(EMAIL)
+    page.get_by_label(_exactly("Wachtwoord", "Password")).fill(PASSPHRASE)
+    page.get_by_role("button", name=_exactly("Aanmelden", "Sign In")).click()
+    expect(logout).to_be_visible()
+
+    page.goto("/accounts/password/change/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wachtwoord wijzigen")
+
+    _nav(page).get_by_role("link", name=_exactly("My profile", "Mijn profiel")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_exactly("My profile", "Mijn profiel"))
+    axe_check(page)
+
+    page.get_by_role("button", name="English", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Nederlands", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+
+    page.goto("/accounts/password/change/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Password")
+    axe_check(page)
