@@ -11,7 +11,7 @@ What it makes (``academy.demo`` must have made the organisations, groups and peo
 - Per course, of the people enrolled this way, 40 % have completed it (every lesson, then the
   final quiz passed; a quarter of them failed a first attempt), 35 % are in progress (some
   lessons done; some have done every lesson and failed or not yet taken the quiz) and 25 % have
-  not started. Knowledge checks are answered by most learners on the way.
+  not started. About half of the knowledge checks are answered on the way (they are optional).
 - The attitude questionnaire: a "pre" answer from most people (before their first lesson) and a
   "post" answer from most of those who completed; post scores are on average about half a
   point better, so the dashboards' attitude figures pass ``AGGREGATE_MIN_N``.
@@ -43,6 +43,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ from assessments.models import Attempt, Choice, Quiz, Survey, SurveyResponse
 from assessments.services import attempt_start, attempt_submit, response_save, survey_answer
 from courses.models import Assignment, Course, Enrolment, Lesson, LessonProgress
 from courses.services import lesson_complete, lesson_open
-from courses.services.assignments import assignment_create
+from courses.services.assignments import assignment_assignee_ids, assignment_create
 from organisations.models import Group
 
 SEED = 20260601
@@ -91,6 +92,7 @@ class _Context:
     completed_at: dict[int, datetime] = field(default_factory=dict)
     last_activity: dict[int, datetime] = field(default_factory=dict)
     items: list | None = None  # the questionnaire's statements, read once
+    outlines: dict[int, tuple] = field(default_factory=dict)  # course id → _outline()
 
 
 def seed_learning() -> dict[str, int]:
@@ -129,16 +131,15 @@ def _seed(*, now: datetime) -> None:
     context = _Context(
         rng=random.Random(SEED), now=now, survey=Survey.objects.filter(slug=SURVEY_SLUG).first()
     )
-    existing = set(Enrolment.objects.values_list("pk", flat=True))
+    last_before = Enrolment.objects.aggregate(last=Max("pk"))["last"] or 0
     assigned_at: dict[tuple[int, int], datetime] = {}  # (user, course) → first assignment
     for assignment, when in _assign(courses, context):
-        for user_id in _assignee_ids(assignment):
+        for user_id in assignment_assignee_ids(assignment=assignment):
             key = (user_id, assignment.course_id)
             assigned_at[key] = min(assigned_at.get(key, when), when)
 
     new = list(
-        Enrolment.objects.exclude(pk__in=existing)
-        .filter(source=Enrolment.Source.ASSIGNED)
+        Enrolment.objects.filter(pk__gt=last_before, source=Enrolment.Source.ASSIGNED)
         .select_related("user", "course")
         .order_by("course__slug", "user__email")
     )
@@ -217,14 +218,6 @@ def _assign_one(group: Group, course: Course, trainer: User, today: date, due_in
     return assignment
 
 
-def _assignee_ids(assignment: Assignment) -> list[int]:
-    return list(
-        User.objects.filter(group_memberships__group_id=assignment.group_id).values_list(
-            "pk", flat=True
-        )
-    )
-
-
 def _outcomes(enrolments: list[Enrolment], rng: random.Random):
     """The enrolments of one course, shuffled, split 40 / 35 / 25 %."""
     shuffled = enrolments[:]
@@ -246,14 +239,7 @@ def _outcomes(enrolments: list[Enrolment], rng: random.Random):
 def _learn(enrolment: Enrolment, outcome: str, context: _Context, *, fixed: bool = False) -> None:
     """Play one learner's history through the services, at simulated times."""
     rng, now = context.rng, context.now
-    lessons = list(
-        Lesson.objects.filter(course_id=enrolment.course_id, is_active=True).order_by("position")
-    )
-    checks = {
-        quiz.lesson_id: quiz
-        for quiz in Quiz.objects.filter(course_id=enrolment.course_id, kind=Quiz.Kind.CHECK)
-    }
-    final = Quiz.objects.filter(course_id=enrolment.course_id, kind=Quiz.Kind.FINAL).first()
+    lessons, checks, final = _outline(enrolment.course_id, context)
     level = min(4.6, max(1.6, rng.gauss(3.1, 0.5)))  # attitude before: 5 = least stigma
     # Start within the first part of the time since assignment; never in the last week.
     latest = max(enrolment.created_at + timedelta(hours=1), now - timedelta(days=8))
@@ -305,6 +291,20 @@ def _learn(enrolment: Enrolment, outcome: str, context: _Context, *, fixed: bool
         if fixed or rng.random() < 0.85:
             later = min(4.9, level + max(0.0, rng.gauss(0.55, 0.3)))
             _survey(enrolment, SurveyResponse.Phase.POST, later, at + timedelta(minutes=2), context)
+
+
+def _outline(course_id: int, context: _Context):
+    """(active lessons in order, knowledge check per lesson id, final quiz) of a course."""
+    if course_id not in context.outlines:
+        context.outlines[course_id] = (
+            list(Lesson.objects.filter(course_id=course_id, is_active=True).order_by("position")),
+            {
+                quiz.lesson_id: quiz
+                for quiz in Quiz.objects.filter(course_id=course_id, kind=Quiz.Kind.CHECK)
+            },
+            Quiz.objects.filter(course_id=course_id, kind=Quiz.Kind.FINAL).first(),
+        )
+    return context.outlines[course_id]
 
 
 def _session_starts(rng: random.Random, start: datetime, end: datetime, lessons: int):

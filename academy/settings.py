@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.session_activity.UserSessionActivityMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"
@@ -149,7 +149,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Academy"
-USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_TRACK_ACTIVITY = False  # accounts.session_activity tracks it, throttled
+SESSION_ACTIVITY_INTERVAL = 300
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # adds name and language
 ACCOUNT_REAUTHENTICATION_REQUIRED = True  # e-mail changes ask for the password again
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people about password, e-mail and 2FA changes

@@ -20,31 +20,35 @@ The big tables are written with PostgreSQL's ``COPY`` (psycopg 3) or, on SQLite,
 The numbers are random but seeded, so two runs at one scale make the same data.
 """
 
-import json
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from bench.db import (
+    bulk_write,
+    db_datetime,
+    marker_clear,
+    marker_write,
+    next_id,
+    reset_sequences,
+)
 from courses.models import Assignment, Course, Enrolment, Lesson, LessonProgress, Module
 from organisations.models import Group, GroupMember, Membership, Organisation
 from organisations.services import organisation_create
 
-MARKER_TABLE = "bench_marker"
 PASSWORD = "bench-password"
 MIN_COURSES = 6
 SYNTHETIC_LESSONS = 15
 SEED = 20240611
 SMALL_GROUP = 25
-BATCH = 5000
 
 FIRST_NAMES = (
     "Anna Bram Cas Daan Emma Fatima Gijs Hanna Ilse Jesse Kim Lotte Mohamed Noor Olga Pieter "
@@ -83,112 +87,6 @@ class Plan:
             progress_rows=max(1000, round(1_000_000 * scale)),
             big_group=max(50, round(500 * scale)),
         )
-
-
-# --- the marker: which scale the database holds ---------------------------------------------
-
-
-def marker_read() -> dict | None:
-    with connection.cursor() as cursor:
-        if MARKER_TABLE not in connection.introspection.table_names(cursor):
-            return None
-        cursor.execute(f"SELECT info FROM {MARKER_TABLE} WHERE id = 1")
-        row = cursor.fetchone()
-    return json.loads(row[0]) if row else None
-
-
-def marker_write(info: dict) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (id integer PRIMARY KEY, info text)"
-        )
-        cursor.execute(f"DELETE FROM {MARKER_TABLE}")
-        cursor.execute(f"INSERT INTO {MARKER_TABLE} (id, info) VALUES (1, %s)", [json.dumps(info)])
-
-
-def marker_clear() -> None:
-    with connection.cursor() as cursor:
-        if MARKER_TABLE in connection.introspection.table_names(cursor):
-            cursor.execute(f"DELETE FROM {MARKER_TABLE}")
-
-
-# --- writing many rows fast -----------------------------------------------------------------
-
-POSTGRES = connection.vendor == "postgresql"
-
-
-def db_datetime(value: datetime | None):
-    if value is None or POSTGRES:
-        return value
-    return str(value.astimezone(UTC).replace(tzinfo=None))
-
-
-def db_bool(value: bool):
-    return value if POSTGRES else int(value)
-
-
-def _default(field: models.Field):
-    """The value a column gets when the generator does not set it (as the ORM would)."""
-    if field.has_default():
-        value = field.get_default()
-    elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        value = timezone.now()
-    elif field.null:
-        value = None
-    elif isinstance(field, models.CharField | models.TextField):
-        value = ""
-    else:
-        raise RuntimeError(f"bench.generate cannot fill {field.model.__name__}.{field.name}")
-    if value is None:
-        return None
-    if isinstance(field, models.JSONField):
-        return json.dumps(value)
-    if isinstance(field, models.DateTimeField):
-        return db_datetime(value)
-    if isinstance(field, models.BooleanField):
-        return db_bool(value)
-    return value
-
-
-def next_id(model) -> int:
-    return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
-
-
-def bulk_write(model, columns: list[str], rows: Iterable[tuple]) -> int:
-    """Write ``rows`` (values for ``columns``, already in database form) into ``model``'s table;
-    the model's other columns get their defaults. Returns the number of rows."""
-    others = [f for f in model._meta.concrete_fields if f.column not in columns]
-    tail = tuple(_default(f) for f in others)
-    all_columns = [*columns, *(f.column for f in others)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    column_sql = ", ".join(connection.ops.quote_name(c) for c in all_columns)
-    count = 0
-    with connection.cursor() as cursor:
-        if POSTGRES:
-            with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row + tail)
-                    count += 1
-        else:
-            sql = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * len(all_columns))})"
-            batch = []
-            for row in rows:
-                batch.append(row + tail)
-                if len(batch) >= BATCH:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-    return count
-
-
-def reset_sequences() -> None:
-    models_ = [User, Membership, Group, GroupMember, Enrolment, LessonProgress]
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), models_):
-            cursor.execute(sql)
 
 
 # --- the parts ------------------------------------------------------------------------------
@@ -309,21 +207,28 @@ def _touched(rng: random.Random, lessons: int) -> int:
 
 
 def _balance(rng: random.Random, plans: list[EnrolmentPlan], sizes: list[int], target: int):
-    """Nudge the lessons touched until the progress rows add up to ``target`` exactly (when
-    possible)."""
+    """Nudge the lessons touched, one lesson per enrolment per round, until the progress rows
+    add up to ``target`` exactly (or every enrolment is full or empty)."""
     total = sum(p.touched for p in plans)
-    capacity = sum(sizes[p.course_index] for p in plans)
-    target = min(target, capacity)
-    attempts = 0
-    while total != target and attempts < 20 * abs(total - target) + 1000:
-        plan = plans[rng.randrange(len(plans))]
-        attempts += 1
-        if total < target and plan.touched < sizes[plan.course_index]:
-            plan.touched += 1
-            total += 1
-        elif total > target and plan.touched > 0:
-            plan.touched -= 1
-            total -= 1
+    target = min(target, sum(sizes[p.course_index] for p in plans))
+    order = list(range(len(plans)))
+    while total != target:
+        rng.shuffle(order)
+        changed = False
+        for index in order:
+            if total == target:
+                break
+            item = plans[index]
+            if total < target and item.touched < sizes[item.course_index]:
+                item.touched += 1
+                total += 1
+                changed = True
+            elif total > target and item.touched > 0:
+                item.touched -= 1
+                total -= 1
+                changed = True
+        if not changed:
+            break
     return total
 
 
@@ -370,12 +275,15 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
         )
         log(f"users: {users}")
 
-        # Memberships: 20 % of the learners in the large unit, the others spread over units.
+        # Memberships: 20 % of the learners (enough for the big group) in the large unit.
         units = [o for o in organisations if o.parent_id]
         others = [o for o in units if o.pk != large.pk]
+        large_count = max(
+            plan.learners // 5, min(plan.big_group + 2 * SMALL_GROUP, plan.learners // 2)
+        )
         home: dict[int, int] = {}
         for index, pk in enumerate(learner_ids):
-            home[pk] = large.pk if index % 5 == 1 else others[index % len(others)].pk
+            home[pk] = large.pk if index < large_count else others[index % len(others)].pk
         created = db_datetime(now - timedelta(days=300))
         first_membership = next_id(Membership)
 
@@ -563,7 +471,7 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
         )
         del enrolment_rows, progress_rows
         log(f"enrolments: {enrolment_count}; lesson progress: {progress_total}")
-        reset_sequences()
+        reset_sequences([User, Membership, Group, GroupMember, Enrolment, LessonProgress])
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

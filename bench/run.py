@@ -13,8 +13,9 @@ Environment:
 - ``BENCH_ONLY=name,name`` to run some scenarios only.
 
 Each scenario runs in this process with ``django.test.Client``: warm-up requests, then the timed
-iterations (p50/p95 in milliseconds), then one more request inside ``CaptureQueriesContext`` for
-the SQL query count. ``status`` is the HTTP status of the measured request: a 302 or 404
+iterations (p50/p95 wall-clock milliseconds, and the median CPU time of this process, which
+other processes on the machine disturb less), then one more request inside
+``CaptureQueriesContext`` for the SQL query count. ``status`` is the HTTP status of the measured request: a 302 or 404
 measured nothing. Rows go to ``bench/results.json`` and are printed as a table.
 """
 
@@ -66,7 +67,8 @@ def _prepare(scale: float) -> dict:
     from django.core.management import call_command
 
     from accounts.models import User
-    from bench.generate import Plan, generate, marker_read
+    from bench.db import marker_read
+    from bench.generate import Plan, generate
 
     _ensure_postgres_database()
     call_command("migrate", interactive=False, verbosity=0)
@@ -120,11 +122,12 @@ def measure(scenario, ctx, *, iterations: int, warmup: int, scale: float, rows: 
         return row
     for _ in range(warmup):
         _send(probe)
-    timings = []
+    timings, cpu = [], []
     for _ in range(iterations):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         _send(probe)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     with CaptureQueriesContext(connection) as queries:
         response = _send(probe)
     row.update(
@@ -133,6 +136,7 @@ def measure(scenario, ctx, *, iterations: int, warmup: int, scale: float, rows: 
         queries=len(queries.captured_queries),
         status=response.status_code,
         path=probe.path,
+        cpu_p50_ms=round(statistics.median(cpu), 1),
     )
     if probe.items:
         row["per_second"] = round(probe.items / (statistics.median(timings) / 1000))
@@ -154,7 +158,18 @@ def _verdict(row: dict) -> str:
 
 
 def print_table(rows: list[dict], info: dict) -> None:
-    header = ("name", "status", "p50 ms", "p95 ms", "queries", "per s", "scale", "rows", "target")
+    header = (
+        "name",
+        "status",
+        "p50 ms",
+        "p95 ms",
+        "cpu p50",
+        "queries",
+        "per s",
+        "scale",
+        "rows",
+        "target",
+    )
     lines = [header]
     for row in rows:
         lines.append(
@@ -163,6 +178,7 @@ def print_table(rows: list[dict], info: dict) -> None:
                 str(row["status"]),
                 "–" if row["p50_ms"] is None else f"{row['p50_ms']:.1f}",
                 "–" if row["p95_ms"] is None else f"{row['p95_ms']:.1f}",
+                "–" if row.get("cpu_p50_ms") is None else f"{row['cpu_p50_ms']:.1f}",
                 "–" if row["queries"] is None else str(row["queries"]),
                 str(row.get("per_second", "")),
                 f"{row['scale']:g}",
@@ -181,6 +197,12 @@ def print_table(rows: list[dict], info: dict) -> None:
         + ", ".join(f"{key} {value}" for key, value in counts.items())
         + f" · generated in {info.get('seconds')} s"
     )
+    load = max((row.get("load_average", 0) for row in rows), default=0)
+    if load > (os.cpu_count() or 1):
+        print(
+            f"warning: load average {load} on {os.cpu_count()} CPUs while measuring: wall-clock "
+            "times are inflated by other processes; 'cpu p50' (this process only) is steadier."
+        )
 
 
 def main() -> int:
@@ -209,6 +231,7 @@ def main() -> int:
         )
         row["database"] = connection.vendor
         row["iterations"] = iterations
+        row["load_average"] = round(os.getloadavg()[0], 1)
         results.append(row)
         print(f"  {name}: {row['status']} p95 {row['p95_ms']} ms, {row['queries']} queries")
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

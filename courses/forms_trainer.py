@@ -81,6 +81,7 @@ class AssignmentForm(forms.Form):
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["course"].queryset = published_courses()
@@ -137,6 +138,10 @@ class AssignmentForm(forms.Form):
 
 
 class DueDateForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     due_date = forms.DateField(
         label=_("New due date"),
         widget=DateInput(),
@@ -167,6 +172,7 @@ class MatrixFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, columns, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.columns = columns
         self.fields["course"].choices = [("", _("All courses"))] + [

@@ -12,6 +12,7 @@ course in that status; ``not_done`` keeps those who have not completed every cou
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -170,7 +171,7 @@ class StatusText:
 
     status: str
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.status == COMPLETED:
             return gettext("Completed")
@@ -180,11 +181,11 @@ class StatusText:
             return gettext("In progress %(percent)s %%") % {"percent": self.percent}
         return gettext("Not started")
 
-    @property
+    @cached_property
     def badge(self) -> str:
         return {COMPLETED: "ok", OVERDUE: "error"}.get(self.status, "")
 
-    @property
+    @cached_property
     def detail(self) -> str:
         if self.status == COMPLETED and self.completed_at:
             return date_format(timezone.localtime(self.completed_at), "j M Y")
@@ -343,13 +344,15 @@ def matrix_rows(*, learners: list[User], columns: list[Column]) -> list[Row]:
     return rows
 
 
-def assignments_completed_counts(*, learners: QuerySet[User], columns: list[Column]) -> None:
-    """Set ``completed_count`` on each column: how many of ``learners`` completed it (1 query)."""
+def assignments_completed_counts(*, columns: list[Column], learner_filter: dict) -> None:
+    """Set ``completed_count`` on each column: how many learners completed it (1 query).
+    ``learner_filter`` selects the learners as a join from Enrolment, for example
+    ``{"user__group_memberships__group": group}`` (a join plans better than ``user__in``)."""
     counts = dict(
         Enrolment.objects.filter(
             course_id__in=[c.course.pk for c in columns],
             completed_at__isnull=False,
-            user__in=learners,
+            **learner_filter,
         )
         .values("course_id")
         .annotate(n=Count("pk"))

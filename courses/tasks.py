@@ -10,7 +10,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from courses.models import Assignment
-from courses.services import assignments as services
+from courses.services import reminders
 
 TASK_OPTIONS = {
     "acks_late": True,
@@ -22,12 +22,12 @@ TASK_OPTIONS = {
 
 @shared_task(**TASK_OPTIONS)
 def send_due_reminders() -> int:
-    return services.reminders_send_due(today=timezone.localdate())
+    return reminders.reminders_send_due(today=timezone.localdate())
 
 
 @shared_task(**TASK_OPTIONS)
 def send_weekly_trainer_overview() -> int:
-    return services.trainer_overview_send_weekly(today=timezone.localdate())
+    return reminders.trainer_overview_send_weekly(today=timezone.localdate())
 
 
 @shared_task(acks_late=True, serializer="json")
@@ -35,7 +35,7 @@ def send_assignment_notice(assignment_id: int, user_ids: list[int]) -> int:
     assignment = Assignment.objects.select_related("course").filter(pk=assignment_id).first()
     if assignment is None:
         return 0
-    return services.assignment_notice_send(assignment=assignment, user_ids=user_ids)
+    return reminders.assignment_notice_send(assignment=assignment, user_ids=user_ids)
 
 
 @shared_task(acks_late=True, serializer="json")
@@ -43,4 +43,4 @@ def send_assignment_reminder(assignment_id: int, user_ids: list[int]) -> int:
     assignment = Assignment.objects.select_related("course").filter(pk=assignment_id).first()
     if assignment is None:
         return 0
-    return services.reminder_send_manual(assignment=assignment, user_ids=user_ids)
+    return reminders.reminder_send_manual(assignment=assignment, user_ids=user_ids)

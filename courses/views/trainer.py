@@ -27,6 +27,7 @@ from courses.exports import matrix_csv_lines
 from courses.forms_trainer import AssignmentForm, DueDateForm, MatrixFilterForm
 from courses.models import Assignment
 from courses.services import assignments as services
+from courses.services import reminders
 from organisations import permissions
 from organisations.models import Group, Organisation
 
@@ -257,7 +258,9 @@ def group_detail(request, group_id: int):
     columns = _columns(assignments)
     learners = User.objects.filter(group_memberships__group=group)
     member_count = learners.count()
-    queries.assignments_completed_counts(learners=learners, columns=columns)
+    queries.assignments_completed_counts(
+        columns=columns, learner_filter={"user__group_memberships__group": group}
+    )
     context = {
         "group": group,
         "organisation": group.organisation,
@@ -328,7 +331,9 @@ def assignment_detail(request, assignment_id: int):
     columns = _columns([assignment])
     learners = User.objects.filter(direct_assignments=assignment)
     member_count = learners.count()
-    queries.assignments_completed_counts(learners=learners, columns=columns)
+    queries.assignments_completed_counts(
+        columns=columns, learner_filter={"user__direct_assignments": assignment}
+    )
     context = {
         "assignment": assignment,
         "organisation": assignment.organisation,
@@ -408,7 +413,7 @@ def _back_to(assignment: Assignment):
 def assignment_remind(request, assignment_id: int):
     assignment = _assignment_for_trainer(request.user, assignment_id)
     try:
-        count = services.assignment_remind(assignment=assignment, actor=request.user)
+        count = reminders.assignment_remind(assignment=assignment, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

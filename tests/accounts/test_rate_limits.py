@@ -14,6 +14,14 @@ with translation.override("nl"):
 
 @pytest.fixture
 def limits(settings):
+    """Strict limits, counted in a cache of this test alone: parallel test workers share the
+    Redis cache (and clear it), which would blur the count."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "rate-limit-test",
+        }
+    }
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/5m/ip,3/5m/key"}
 
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from courses.models import Assignment, Course, Enrolment, ReminderSent
 from courses.services.assignments import (
     assignment_create,
-    assignment_notice_send,
     assignment_unassign,
     assignment_update_due_date,
 )
+from courses.services.reminders import assignment_notice_send
 from organisations.services import group_add_member
 from tests.courses.trainer_helpers import add_learners, assign, complete_lessons, make_group
 from tests.factories import MemberFactory, OrganisationFactory

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from courses import tasks
 from courses.models import ReminderSent
-from courses.services.assignments import (
+from courses.services.assignments import assignment_unassign
+from courses.services.reminders import (
     assignment_remind,
-    assignment_unassign,
     reminders_send_due,
     trainer_overview_send_weekly,
 )
