@@ -7,7 +7,8 @@ What it makes (``academy.demo`` must have made the organisations, groups and peo
 
 - Every demo group gets the courses that fit its sector (``COURSES_BY_KIND``), assigned by the
   organisation's trainer, with a due date that is in the past for about a third of them (so
-  there are overdue learners) and in the future for the others.
+  there are overdue learners) and in the future for the others. (``academy.demo`` makes the
+  trainers members of their groups, so they are enrolled, and counted below, too.)
 - Per course, of the people enrolled this way, 40 % have completed it (every lesson, then the
   final quiz passed; a quarter of them failed a first attempt), 35 % are in progress (some
   lessons done; some have done every lesson and failed or not yet taken the quiz) and 25 % have
@@ -22,7 +23,7 @@ Everything goes through the real services (``assignment_create``, ``enrol``, ``l
 ``lesson_complete``, ``attempt_start``, ``response_save``, ``attempt_submit``,
 ``survey_answer``) with a simulated ``now=`` spread over the last 60 days; timestamps that the
 services set to the real time (enrolled, completed, first seen, questionnaire answered,
-assigned) are moved to the simulated time afterwards with ``.update()`` / ``bulk_update``.
+assigned; last activity, which a quiz does not touch) are moved to the simulated time afterwards with ``.update()`` / ``bulk_update``.
 A fixed random seed makes the figures the same on every fresh database.
 
 Idempotent: an assignment is only made when its group does not have that course assigned yet,
@@ -112,15 +113,18 @@ def seed_learning() -> dict[str, int]:
 
 @contextmanager
 def _quiet():
-    """Assignment notices to a dummy mail backend; no log line per in-process task."""
-    trace = logging.getLogger("celery.app.trace")
-    level = trace.level
-    trace.setLevel(logging.WARNING)
+    """Assignment notices to a dummy mail backend; no log lines per in-process task (Celery's
+    "Task … succeeded", kombu's "No hostname was supplied" for the in-memory broker)."""
+    loggers = [logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
     try:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             yield
     finally:
-        trace.setLevel(level)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.audit import audit_record
 from accounts.models import User
@@ -123,12 +123,9 @@ def _matrix_context(request, *, learners, columns, count: int, learner_url: str)
         sort_links[key] = {
             "query": urlencode({**filters, "sort": target}),
             "current": current,
+            # the column's values as shown: "-name", "-activity", "-progress" run high to low
             "aria_sort": (
-                (
-                    "ascending"
-                    if values["sort"] in ("name", "activity", "progress")
-                    else "descending"
-                )
+                ("descending" if values["sort"].startswith("-") else "ascending")
                 if current
                 else None
             ),
@@ -151,7 +148,7 @@ def _partial(request, template: str, name: str) -> str:
     return template
 
 
-def _csv_response(request, *, learners, columns, filename: str) -> StreamingHttpResponse:
+def _csv_response(*, learners, columns, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         matrix_csv_lines(learners=learners, columns=columns, language=get_language() or "nl"),
         content_type="text/csv; charset=utf-8",
@@ -250,6 +247,7 @@ def assign(request, organisation_id: int):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def group_detail(request, group_id: int):
     group = _group_for_trainer(request.user, group_id)
     assignments = list(
@@ -299,7 +297,7 @@ def group_export(request, group_id: int):
         data={"group": group.pk, "status": values["status"], "format": "csv"},
     )
     return _csv_response(
-        request, learners=learners, columns=columns, filename=f"progress-group-{group.pk}.csv"
+        learners=learners, columns=columns, filename=f"progress-group-{group.pk}.csv"
     )
 
 
@@ -320,6 +318,7 @@ def group_learner(request, group_id: int, user_id: int):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def assignment_detail(request, assignment_id: int):
     """Progress of an assignment to chosen learners (a group's assignment lives on its page)."""
     assignment = _assignment_for_trainer(request.user, assignment_id)
@@ -372,7 +371,6 @@ def assignment_export(request, assignment_id: int):
         data={"assignment": assignment.pk, "status": values["status"], "format": "csv"},
     )
     return _csv_response(
-        request,
         learners=learners,
         columns=columns,
         filename=f"progress-assignment-{assignment.pk}.csv",
@@ -382,11 +380,10 @@ def assignment_export(request, assignment_id: int):
 @login_required
 def assignment_learner(request, assignment_id: int, user_id: int):
     assignment = _assignment_for_trainer(request.user, assignment_id)
-    learner = get_object_or_404(
-        User,
-        Q(direct_assignments=assignment) | Q(group_memberships__group_id=assignment.group_id or -1),
-        pk=user_id,
-    )
+    if assignment.group_id:
+        learner = _group_learner(assignment.group, user_id)
+    else:
+        learner = get_object_or_404(User, pk=user_id, direct_assignments=assignment)
     return render(
         request,
         "courses/trainer/learner.html",

@@ -86,3 +86,17 @@ def test_the_assignment_learner_page_shows_a_chosen_learner(
 
     assert ok.status_code == 200 and "Sanne Smit" in ok.content.decode()
     assert missing.status_code == 404
+
+
+def test_the_assignment_learner_page_of_a_group_assignment(
+    client, trainer, organisation, group, member, course
+):
+    assignment = assign(trainer, course, group=group)
+    other_group = make_group(organisation, name="Nachtdienst")
+    GroupMemberFactory(group=other_group, user=member)
+    assign(trainer, course, learners=[member], organisation=organisation)
+    client.force_login(trainer)
+
+    response = client.get(reverse("trainer:assignment_learner", args=[assignment.pk, member.pk]))
+
+    assert response.status_code == 200

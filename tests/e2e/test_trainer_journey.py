@@ -1,17 +1,15 @@
 """A trainer assigns a course with a due date to a group and follows a learner's progress.
 
-Uses the shared e2e fixtures of tests/e2e/conftest.py: ``page`` (Playwright page, CSP bypassed)
-and ``axe_check(page)`` (axe-core, WCAG 2.1 AA, zero violations), plus pytest-django's
-``live_server``. The learner's progress is made with the courses services (the learner's own
-journey is tests/e2e/test_learner_journey.py).
+Uses the shared e2e fixtures of tests/e2e/conftest.py: ``page`` (Playwright page, CSP bypassed),
+``axe_check(page)`` (axe-core, WCAG 2.1 AA, zero violations) and ``log_in(user)``. The trainer's
+profile language is English, so the test reads the English texts whatever the browser's locale.
+The learner's progress is made with the courses services (the learner's own journey is
+tests/e2e/test_learner_journey.py).
 """
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from courses.models import Assignment, Enrolment, Lesson
@@ -21,26 +19,14 @@ from tests.factories import GroupFactory, GroupMemberFactory, MemberFactory, Org
 
 pytestmark = pytest.mark.e2e
 
-if not (Path(__file__).parent / "conftest.py").exists():
-    pytest.skip(
-        "tests/e2e/conftest.py (fixtures page, axe_check) is not there yet",
-        allow_module_level=True,
-    )
 
-
-def log_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-
-
-def test_a_trainer_assigns_a_course_and_follows_progress(page, axe_check, live_server):
+def test_a_trainer_assigns_a_course_and_follows_progress(page, axe_check, log_in, live_server):
     organisation = OrganisationFactory(name="Politie Eenheid Noord", kind="police")
     trainer = MemberFactory(
-        organisation=organisation, role="trainer", user__name="Tim Trainer"
+        organisation=organisation,
+        role="trainer",
+        user__name="Tim Trainer",
+        user__preferred_language="en",
     ).user
     course = make_course(lessons=4, title_nl="Bejegening bij aangifte", title_en="Taking reports")
     group = GroupFactory(organisation=organisation, name="Basisteam Noord")
@@ -49,7 +35,7 @@ def test_a_trainer_assigns_a_course_and_follows_progress(page, axe_check, live_s
         person = MemberFactory(organisation=organisation, user__name=name).user
         GroupMemberFactory(group=group, user=person)
         learners.append(person)
-    log_in(page, live_server, trainer)
+    log_in(trainer)
 
     page.goto(f"{live_server.url}/trainer/")
     page.get_by_role("heading", level=1, name="Your groups").wait_for()
@@ -58,7 +44,7 @@ def test_a_trainer_assigns_a_course_and_follows_progress(page, axe_check, live_s
 
     page.get_by_role("heading", level=1, name="Assign a course").wait_for()
     axe_check(page)
-    page.get_by_label("Course").select_option(label="Bejegening bij aangifte")
+    page.get_by_label("Course").select_option(label="Taking reports")
     due = timezone.localdate() + timedelta(days=21)
     page.get_by_label("Due date").fill(due.isoformat())
     page.get_by_label("Group").select_option(label="Basisteam Noord (Politie Eenheid Noord)")
@@ -89,6 +75,10 @@ def test_a_trainer_assigns_a_course_and_follows_progress(page, axe_check, live_s
     assert "status=in_progress" in page.url
     assert page.get_by_role("row").filter(has_text="Sam de Vries").count() == 0
     axe_check(page)
+
+    page.get_by_role("button", name="Send a reminder to those not done").click()
+    page.get_by_text("A reminder is on its way to 2 learners").wait_for()
+    page.get_by_text("Reminder sent today").wait_for()
 
     page.get_by_role("link", name="Lotte Learner").click()
     page.get_by_role("heading", level=1, name="Lotte Learner").wait_for()

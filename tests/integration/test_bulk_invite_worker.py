@@ -3,7 +3,12 @@
 The upload is stored, its task goes through Redis to the worker, the worker processes the rows
 (each committing on its own) and queues one e-mail task per invitation, which the same worker
 sends. The worker listens on a queue of its own, so parallel test processes (pytest-xdist) and
-other engineers' workers on the same Redis never take each other's tasks.
+other workers on the same Redis never take each other's tasks.
+
+Broker and result backend are the Redis server of REDIS_URL, but database 15 (14 if REDIS_URL
+itself uses 15): the shared test set-up clears the cache, which lives in REDIS_URL's own
+database, before every test in every parallel process; such a FLUSHDB would also wipe the
+queue bindings and messages of this test.
 
 Skipped without REDIS_URL, except in CI (CI=true), where a missing Redis fails the test.
 """
@@ -11,6 +16,7 @@ Skipped without REDIS_URL, except in CI (CI=true), where a missing Redis fails t
 import os
 import time
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -46,6 +52,22 @@ def redis_url():
     return url
 
 
+def broker_url_beside(redis_url: str) -> str:
+    """The same Redis server, another database than the (flushed) cache database."""
+    parts = urlsplit(redis_url)
+    cache_db = parts.path.strip("/") or "0"
+    return urlunsplit(parts._replace(path="/14" if cache_db == "15" else "/15"))
+
+
+def _forget_connections(app) -> None:
+    """Drop the app's cached broker pools and result backend, so the next use follows the
+    current configuration (they were created from the settings when the first task was sent)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
 def _close_worker_connections(**kwargs):
     """Runs in the worker thread after each task: leave no connection to the test database."""
     connections.close_all()
@@ -58,14 +80,16 @@ def celery_worker(redis_url):
     queue = f"test-organisations-{uuid.uuid4().hex}"
     saved = {key: app.conf[key] for key in CONF_KEYS}
     saved_consume_from = getattr(app.amqp.queues, "_consume_from", None)
+    broker_url = broker_url_beside(redis_url)
     app.conf.update(
         task_always_eager=False,
-        broker_url=redis_url,
-        result_backend=redis_url,
+        broker_url=broker_url,
+        result_backend=broker_url,
         task_default_queue=queue,
         worker_hijack_root_logger=False,
         result_expires=300,
     )
+    _forget_connections(app)
     task_postrun.connect(_close_worker_connections, weak=False)
     try:
         with start_worker(
@@ -75,9 +99,13 @@ def celery_worker(redis_url):
     finally:
         task_postrun.disconnect(_close_worker_connections)
         with app.connection_for_write() as connection:
-            connection.default_channel.queue_delete(queue)
+            # Declared on this channel first, so that the delete also drops the bindings.
+            bound = app.amqp.queues[queue].bind(connection.default_channel)
+            bound.declare()
+            bound.delete()
         app.amqp.queues._consume_from = saved_consume_from
         app.conf.update(saved)
+        _forget_connections(app)
 
 
 def wait_for(condition, timeout=30.0, interval=0.1):

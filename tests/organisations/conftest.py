@@ -3,19 +3,20 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group as DjangoGroup
+from django.urls import reverse
 
 from organisations.models import Membership
 from tests import factories
+from tests.mfa import give_totp
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 def with_totp(user):
-    """Give the person an authenticator app, as the MFA gate (accounts.mfa) requires for staff
-    roles on /organisations/."""
-    Authenticator.objects.get_or_create(
-        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": TOTP_SECRET}}
-    )
+    """Give the person an authenticator app, as the MFA gate (accounts.mfa) requires for
+    analysts, admins, coordinators and staff on /organisations/."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        give_totp(user, secret=TOTP_SECRET, recovery_codes=False)
     return user
 
 
@@ -26,6 +27,9 @@ def login(client):
     def _login(user):
         with_totp(user)
         client.force_login(user)
+        # One request first, so that per-session bookkeeping (allauth's user sessions, the
+        # session itself) is done before a test counts the queries of a page.
+        client.get(reverse("home"))
         return client
 
     return _login

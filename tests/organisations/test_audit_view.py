@@ -53,5 +53,5 @@ def test_it_uses_a_fixed_number_of_queries(
             summary=str(i),
         )
     client = login(org_admin)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(7):
         client.get(url(organisation))

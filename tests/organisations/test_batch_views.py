@@ -177,6 +177,6 @@ def test_it_shows_results_in_a_fixed_number_of_queries(
         ],
     )
     client = login(org_admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         response = client.get(batch_url(batch))
     assert len(response.context["results"].object_list) == min(size, 100)

@@ -106,6 +106,6 @@ def test_it_uses_a_fixed_number_of_queries(
         person = member(organisation, "learner")
         GroupMember.objects.create(group=groups[i % 3], user=person)
     client = login(org_admin)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(13):
         response = client.get(url(organisation))
     assert len(response.context["page"].object_list) == min(size + 1, 25)

@@ -63,7 +63,7 @@ def test_it_lists_groups_in_a_fixed_number_of_queries(
         group = factories.GroupFactory(organisation=organisation)
         GroupMember.objects.create(group=group, user=member(organisation))
     client = login(trainer)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(6):
         client.get(groups_url(organisation))
 
 
@@ -152,7 +152,7 @@ def test_it_shows_a_group_in_a_fixed_number_of_queries(
     for _ in range(size):
         GroupMember.objects.create(group=group, user=member(organisation))
     client = login(trainer)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(8):
         client.get(group_url(group), {"q": "person"})
 
 

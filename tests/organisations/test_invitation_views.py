@@ -187,7 +187,7 @@ def test_it_lists_in_a_fixed_number_of_queries(
             expires_at=timezone.now() + timedelta(days=1),
         )
     client = login(org_admin)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(9):
         client.get(list_url(organisation))
 
 

@@ -102,6 +102,6 @@ def test_it_uses_a_fixed_number_of_queries(login, coordinator, size, django_asse
             GroupMember.objects.create(group=group, user=member(org))
             _invitation(org, f"i{i}-{org.pk}@example.org")
     client = login(coordinator)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         response = client.get(URL)
     assert len(response.context["cards"]) == size
