@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from accounts.mfa import user_has_mfa, user_requires_mfa
 
@@ -15,6 +15,12 @@ DEFAULT_MFA_REQUIRED_PATH_PREFIXES = (
     "/dashboards/",
     "/reporting/",
     "/accounts/audit/",
+)
+
+
+MFA_REQUIRED_MESSAGE = _(
+    "Your role gives you access to other people's data, so your account needs "
+    "two-factor authentication. Set up an authenticator app to continue."
 )
 
 
@@ -58,13 +64,7 @@ class MfaRequiredMiddleware:
             return None
         if not user_requires_mfa(user) or user_has_mfa(user):
             return None
-        messages.warning(
-            request,
-            _(
-                "Your role gives you access to other people's data, so your account needs "
-                "two-factor authentication. Set up an authenticator app to continue."
-            ),
-        )
+        messages.warning(request, str(MFA_REQUIRED_MESSAGE))
         url = reverse("mfa_activate_totp")
         if request.headers.get("HX-Request") == "true":
             response = HttpResponse(status=204)

@@ -1,7 +1,7 @@
 """What the assessments app adds to the learner pages of the courses app."""
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from assessments.loader import SURVEY_SLUG
 from assessments.models import Attempt, Quiz, Survey, SurveyResponse
@@ -66,13 +66,25 @@ def course_page_section(request, course, enrolment):
 
 
 def lesson_page_section(request, lesson, enrolment):
-    """A lesson's knowledge check: a link to start it, or its result."""
-    quiz = Quiz.objects.filter(lesson=lesson, kind=Quiz.Kind.CHECK).first()
+    """A lesson's knowledge check: a link to start it, or its result (one query)."""
+    quizzes = Quiz.objects.filter(lesson=lesson, kind=Quiz.Kind.CHECK)
+    if enrolment is not None:
+        last = Attempt.objects.filter(quiz=OuterRef("pk"), enrolment=enrolment).order_by(
+            "-number"
+        )
+        quizzes = quizzes.annotate(
+            last_attempt_id=Subquery(last.values("pk")[:1]),
+            last_status=Subquery(last.values("status")[:1]),
+            last_score=Subquery(last.values("score")[:1]),
+        )
+    quiz = quizzes.first()
     if quiz is None:
         return None
-    last = (
-        Attempt.objects.filter(quiz=quiz, enrolment=enrolment).order_by("-number").first()
-        if enrolment is not None
-        else None
-    )
-    return ("assessments/sections/lesson_page.html", {"quiz": quiz, "last": last})
+    last_attempt = None
+    if getattr(quiz, "last_attempt_id", None):
+        last_attempt = {
+            "pk": quiz.last_attempt_id,
+            "status": quiz.last_status,
+            "score": quiz.last_score,
+        }
+    return ("assessments/sections/lesson_page.html", {"quiz": quiz, "last": last_attempt})

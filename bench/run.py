@@ -92,7 +92,9 @@ def _percentile(values: list[float], percent: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
 
 
-def _send(probe):
+def _send(probe, *, prepared: bool = False):
+    if probe.prepare is not None and not prepared:
+        probe.prepare(probe)
     response = getattr(probe.client, probe.method)(
         probe.path, data=probe.data, headers=probe.headers
     )
@@ -128,16 +130,21 @@ def measure(scenario, ctx, *, iterations: int, warmup: int, scale: float, rows: 
         _send(probe)
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
+    if probe.prepare is not None:
+        probe.prepare(probe)
     with CaptureQueriesContext(connection) as queries:
-        response = _send(probe)
+        response = _send(probe, prepared=True)
     row.update(
         p50_ms=round(statistics.median(timings), 1),
         p95_ms=round(_percentile(timings, 95), 1),
         queries=len(queries.captured_queries),
         status=response.status_code,
+        expected_status=probe.expect_status,
         path=probe.path,
         cpu_p50_ms=round(statistics.median(cpu), 1),
     )
+    if probe.expect_location and probe.expect_location not in response.get("Location", ""):
+        row["status"] = f"{response.status_code} to {response.get('Location', '')}"
     if probe.items:
         row["per_second"] = round(probe.items / (statistics.median(timings) / 1000))
         row["items"] = probe.items
@@ -145,7 +152,7 @@ def measure(scenario, ctx, *, iterations: int, warmup: int, scale: float, rows: 
 
 
 def _verdict(row: dict) -> str:
-    if row["status"] != 200:
+    if row["status"] != row.get("expected_status", 200):
         return "no measurement"
     problems = []
     if row["target_p95_ms"] is not None and row["p95_ms"] > row["target_p95_ms"]:

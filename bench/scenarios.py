@@ -30,6 +30,13 @@ class Probe:
     data: dict | None = None
     headers: dict = field(default_factory=dict)
     items: int | None = None  # for throughput rows: what one request processes
+    # Called before every request, outside the timing: for requests that can only be made
+    # once (submitting an attempt), it sets up a fresh object and may change ``path``.
+    prepare: Callable[["Probe"], None] | None = None
+    # The status that proves the work was done: 200 for pages; 302 to the review page for a
+    # form POST that redirects after it graded (``expect_location`` must be in the Location).
+    expect_status: int = 200
+    expect_location: str = ""
 
 
 @dataclass
@@ -149,3 +156,100 @@ def trainer_group_export(ctx: BenchContext) -> Probe | None:
     group = ctx.context.get("group")
     members = GroupMember.objects.filter(group_id=group).count() if group else 0
     return _trainer_probe(ctx, _url("trainer:group_export", group), items=members)
+
+
+# --- assessments ----------------------------------------------------------------------------
+
+
+def _final_quiz_enrolment(ctx: BenchContext):
+    """The bench learner's enrolment in a course with a final quiz (enrolled if needed)."""
+    from assessments.models import Quiz
+    from courses.models import Enrolment
+    from courses.services.learning import enrol
+
+    learner = ctx.context.get("learner")
+    if learner is None:
+        return None, None
+    quiz = (
+        Quiz.objects.filter(kind=Quiz.Kind.FINAL, questions_per_attempt=15)
+        .select_related("course")
+        .order_by("course__slug")
+        .first()
+    )
+    if quiz is None:
+        return None, None
+    enrolment = Enrolment.objects.filter(user_id=learner, course=quiz.course).first()
+    if enrolment is None:
+        enrolment = enrol(user=User.objects.get(pk=learner), course=quiz.course)
+    return quiz, enrolment
+
+
+def _fresh_attempt(quiz, enrolment, *, answered: bool):
+    """An open attempt of 15 drawn questions, every answer already saved (as autosave does)."""
+    from django.utils import timezone
+
+    from assessments.models import Attempt, Choice, Response
+    from assessments.services import draw_layout
+
+    Attempt.objects.filter(quiz=quiz, enrolment=enrolment, status="in_progress").update(
+        status="submitted", submitted_at=timezone.now()
+    )
+    number = Attempt.objects.filter(quiz=quiz, enrolment=enrolment).count() + 1
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        enrolment=enrolment,
+        user_id=enrolment.user_id,
+        number=number,
+        layout=draw_layout(quiz=quiz),
+        started_at=timezone.now(),
+    )
+    if answered:
+        right = dict(
+            Choice.objects.filter(
+                question_id__in=[e["q"] for e in attempt.layout], is_correct=True
+            ).values_list("question_id", "pk")
+        )
+        Response.objects.bulk_create(
+            Response(
+                attempt=attempt,
+                question_id=entry["q"],
+                selected=[right[entry["q"]]],
+                answered_at=timezone.now(),
+            )
+            for entry in attempt.layout
+        )
+    return attempt
+
+
+@scenario("quiz_page", target_p95_ms=40)
+def quiz_page(ctx: BenchContext) -> Probe | None:
+    """A learner opens an attempt of the final quiz (15 questions with their choices)."""
+    quiz, enrolment = _final_quiz_enrolment(ctx)
+    if quiz is None:
+        return None
+    attempt = _fresh_attempt(quiz, enrolment, answered=False)
+    path = _url("assessments:attempt", attempt.pk)
+    return Probe(client=ctx.client_for(enrolment.user_id), path=path) if path else None
+
+
+@scenario("quiz_submit", target_p95_ms=50, target_queries=25)
+def quiz_submit(ctx: BenchContext) -> Probe | None:
+    """A learner hands in a final-quiz attempt of 15 answered questions (graded on the server).
+    Each request submits a new attempt, prepared outside the timing."""
+    quiz, enrolment = _final_quiz_enrolment(ctx)
+    if quiz is None or _url("assessments:save", 1) is None:
+        return None
+
+    def prepare(probe: Probe) -> None:
+        attempt = _fresh_attempt(quiz, enrolment, answered=True)
+        probe.path = _url("assessments:save", attempt.pk)
+
+    return Probe(
+        client=ctx.client_for(enrolment.user_id),
+        path="",
+        method="post",
+        data={"submit": "1"},
+        prepare=prepare,
+        expect_status=302,
+        expect_location="/review/",
+    )

@@ -31,6 +31,13 @@ def _test_settings(settings):
     }
     settings.ACCOUNT_RATE_LIMITS = False
     settings.LANGUAGE_CODE = "nl"
+    cache = settings.CACHES["default"]
+    if "redis" in cache["BACKEND"].lower():
+        # Clearing the cache flushes a whole Redis database: give each xdist process its own.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        database = 8 + int(worker.removeprefix("gw") or 0) % 6
+        base = cache["LOCATION"].rsplit("/", 1)[0]
+        settings.CACHES = {"default": {**cache, "LOCATION": f"{base}/{database}"}}
 
 
 @pytest.fixture(autouse=True)

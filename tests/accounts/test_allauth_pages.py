@@ -10,7 +10,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.urls import reverse
 
 from tests import factories
-from tests.accounts.helpers import check_markup, reauthenticate
+from tests.accounts.helpers import check_markup, nl, reauthenticate
 from tests.mfa import give_totp
 
 
@@ -167,4 +167,4 @@ def test_it_renders_the_verification_sent_page_after_signup(client):
 @pytest.mark.django_db
 def test_it_gives_each_page_a_clean_title(client):
     html = client.get(reverse("account_login")).content.decode()
-    assert "<title>Aanmelden · Academy</title>" in html
+    assert f"<title>{nl('Sign In')} · {nl('Academy')}</title>" in html

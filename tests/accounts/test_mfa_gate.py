@@ -7,8 +7,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.mfa import user_has_mfa, user_requires_mfa
+from accounts.middleware import MFA_REQUIRED_MESSAGE
 from accounts.roles import forget_roles
 from tests import factories
+from tests.accounts.helpers import nl
 from tests.mfa import give_totp
 
 PROTECTED = ["/admin/", "/accounts/audit/"]
@@ -48,8 +50,8 @@ def test_it_sends_roles_without_an_authenticator_to_set_one_up(client, people, w
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
-    message = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("two-factor authentication" in text for text in message)
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert nl(MFA_REQUIRED_MESSAGE) in shown
 
 
 @pytest.mark.django_db

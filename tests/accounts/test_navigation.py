@@ -3,6 +3,7 @@
 import pytest
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from accounts import navigation
 from accounts.navigation import nav_items
@@ -25,7 +26,8 @@ def all_urls(monkeypatch):
 def _labels(user) -> list[str]:
     request = RequestFactory().get("/")
     request.user = user
-    return [item["label"] for item in nav_items(request)]
+    with translation.override("en"):
+        return [item["label"] for item in nav_items(request)]
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from tests.accounts.helpers import check_markup, reauthenticate
+from tests.accounts.helpers import check_markup, nl, reauthenticate
 
 URL = "/accounts/profile/"
 
@@ -160,7 +160,7 @@ def test_it_shows_invalid_registration_numbers_next_to_their_fields(client, lear
     html = response.content.decode()
     assert check_markup(html) == []
     assert 'id="id_big_number_error"' in html
-    assert "exactly 11 digits" in html
+    assert nl("A BIG registration number has exactly 11 digits.") in html
     assert 'id="id_vvn_number_error"' in html
     assert 'id="id_other_register_number_error"' in html
     learner.refresh_from_db()
@@ -171,4 +171,4 @@ def test_it_shows_invalid_registration_numbers_next_to_their_fields(client, lear
 def test_it_shows_whether_two_factor_authentication_is_required(client, analyst):
     client.force_login(analyst)
     html = client.get(URL).content.decode()
-    assert "required for your role" in html
+    assert nl("Off – required for your role") in html

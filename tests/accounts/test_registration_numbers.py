@@ -1,6 +1,7 @@
 """Validation of the registration numbers on the profile form."""
 
 import pytest
+from django.utils import translation
 
 from accounts.forms import ProfileForm
 from tests import factories
@@ -18,6 +19,13 @@ def _form(user, **fields):
         **fields,
     }
     return ProfileForm(data, instance=user)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are compared in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

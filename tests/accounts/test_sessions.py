@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from tests.accounts.helpers import check_markup
+from tests.accounts.helpers import check_markup, nl
 
 URL = "/accounts/sessions/"
 
@@ -33,7 +33,8 @@ def test_it_lists_only_ones_own_sessions(devices, outsider):
     assert check_markup(html) == []
     assert "Laptop browser" in html and "Phone app" in html
     assert "Someone else" not in html
-    assert "Log out everywhere else" in html
+    assert nl("Log out everywhere else") in html
+    assert nl("Last active") in html
 
 
 @pytest.mark.django_db
