@@ -44,7 +44,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 
 messages: install
-	$(PY) manage.py makemessages -l nl -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -l nl -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=content --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
