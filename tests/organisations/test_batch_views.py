@@ -180,3 +180,20 @@ def test_it_shows_results_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(batch_url(batch))
     assert len(response.context["results"].object_list) == min(size, 100)
+
+
+def test_it_neutralises_formulas_in_the_results_file(
+    login, org_admin, organisation, django_capture_on_commit_callbacks
+):
+    client = login(org_admin)
+    text = 'email,name,role\n"=HYPERLINK(""http://evil.example.com"")",X,learner\n@x,Y,+boss\n'
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(upload_url(organisation), {"file": csv_file(text)})
+    batch = InvitationBatch.objects.get()
+    lines = client.get(batch_url(batch, "batch_results_csv")).content.decode("utf-8-sig")
+    import csv as csv_module
+
+    cells = [cell for row in csv_module.reader(lines.splitlines()[1:]) for cell in row]
+    assert cells, lines
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
+    assert "'=HYPERLINK" in lines

@@ -238,3 +238,16 @@ def test_it_is_404_for_a_trainer_revoking_an_admin_invitation(
 
 def test_it_only_accepts_post_for_actions(login, org_admin, pending):
     assert login(org_admin).get(action_url(pending, "revoke")).status_code == 405
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example.com/", "//evil.example.com/x"])
+def test_it_never_redirects_to_another_site_after_an_action(login, org_admin, pending, next_url):
+    response = login(org_admin).post(action_url(pending, "revoke"), {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == list_url(pending.organisation)
+
+
+def test_it_returns_to_the_page_it_came_from_after_an_action(login, org_admin, pending):
+    here = list_url(pending.organisation) + "?status=pending"
+    response = login(org_admin).post(action_url(pending, "revoke"), {"next": here})
+    assert response["Location"] == here
