@@ -162,6 +162,7 @@ MFA_REQUIRED_PATH_PREFIXES = [
     "/dashboards/",
     "/reporting/",
     "/accounts/audit/",
+    "/trainer/",
 ]
 
 LANGUAGE_CODE = "nl"

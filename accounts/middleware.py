@@ -15,6 +15,7 @@ DEFAULT_MFA_REQUIRED_PATH_PREFIXES = (
     "/dashboards/",
     "/reporting/",
     "/accounts/audit/",
+    "/trainer/",
 )
 
 

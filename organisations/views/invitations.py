@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,16 @@ from organisations.forms import InvitationBatchForm, InvitationFilterForm, Invit
 from organisations.models import Invitation, InvitationBatch
 from organisations.services.bulk import COLUMN_ALIASES, OUTCOMES
 from organisations.views.access import organisation_context, organisation_or_404, posted
+
+# Spreadsheets run cells that start with one of these as formulas ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """The cell as text, with a leading apostrophe when a spreadsheet would read a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 FIELD_FOR_CODE = {
     "invalid_email": "email",
@@ -107,7 +118,12 @@ def _invitation_action(request, slug, invitation_id, action, done_message):
         raise Http404 from None
     else:
         messages.success(request, done_message % {"email": invitation.email})
-    return redirect(request.POST.get("next") or _list_url(organisation))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = _list_url(organisation)
+    return redirect(next_url)
 
 
 def _list_url(organisation) -> str:
@@ -219,7 +235,12 @@ def batch_results_csv(request, slug, batch_id):
     writer.writerow(["row", "email", "outcome", "reason"])
     for result in batch.results or []:
         writer.writerow(
-            [result.get("row"), result.get("email"), result.get("outcome"), result.get("reason")]
+            [
+                result.get("row"),
+                csv_safe(result.get("email")),
+                result.get("outcome"),
+                csv_safe(result.get("reason")),
+            ]
         )
     return response
 

@@ -13,7 +13,7 @@ from tests import factories
 from tests.accounts.helpers import nl
 from tests.mfa import give_totp
 
-PROTECTED = ["/admin/", "/accounts/audit/"]
+PROTECTED = ["/admin/", "/organisations/", "/accounts/audit/", "/trainer/"]
 
 
 @pytest.fixture
@@ -118,3 +118,22 @@ def test_it_treats_a_deleted_or_inactive_account_as_having_no_role(analyst):
     analyst.is_active = False
     assert not user_requires_mfa(analyst)
     assert not user_requires_mfa(factories.UserFactory.build())
+
+
+@pytest.mark.django_db
+def test_it_lets_a_pure_trainer_onto_the_trainer_pages_without_an_authenticator(client, trainer):
+    client.force_login(trainer)
+    assert client.get("/trainer/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_stops_a_trainer_who_is_also_an_admin_elsewhere_at_the_trainer_pages(
+    client, trainer, other_organisation
+):
+    factories.MemberFactory(organisation=other_organisation, user=trainer, role="admin")
+    client.force_login(trainer)
+    response = client.get("/trainer/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    give_totp(trainer)
+    assert client.get("/trainer/").status_code == 200
