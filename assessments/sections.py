@@ -8,11 +8,13 @@ from assessments.models import Attempt, Quiz, Survey, SurveyResponse
 
 
 def _survey_id() -> int | None:
-    """The questionnaire changes only when the catalogue is loaded: cache its id briefly."""
+    """The questionnaire changes only when the catalogue is loaded (which clears this key):
+    cache its id briefly. A missing questionnaire is not cached, so one added later shows."""
     survey_id = cache.get("assessments:survey-id")
-    if survey_id is None:
+    if not survey_id:
         survey_id = Survey.objects.filter(slug=SURVEY_SLUG).values_list("pk", flat=True).first()
-        cache.set("assessments:survey-id", survey_id or 0, 300)
+        if survey_id:
+            cache.set("assessments:survey-id", survey_id, 300)
     return survey_id or None
 
 
@@ -69,9 +71,7 @@ def lesson_page_section(request, lesson, enrolment):
     """A lesson's knowledge check: a link to start it, or its result (one query)."""
     quizzes = Quiz.objects.filter(lesson=lesson, kind=Quiz.Kind.CHECK)
     if enrolment is not None:
-        last = Attempt.objects.filter(quiz=OuterRef("pk"), enrolment=enrolment).order_by(
-            "-number"
-        )
+        last = Attempt.objects.filter(quiz=OuterRef("pk"), enrolment=enrolment).order_by("-number")
         quizzes = quizzes.annotate(
             last_attempt_id=Subquery(last.values("pk")[:1]),
             last_status=Subquery(last.values("status")[:1]),

@@ -157,6 +157,11 @@ def _expired(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
+def attempt_expired(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """True once the time limit plus ``GRACE`` has passed: answers no longer count."""
+    return _expired(attempt, now or timezone.now())
+
+
 def _layout_choices(attempt: Attempt, question_id: int) -> list[int] | None:
     for entry in attempt.layout:
         if entry["q"] == question_id:
@@ -188,6 +193,9 @@ def response_save(
     question_type = Question.objects.filter(pk=question_id).values_list("type", flat=True).first()
     if question_type in (Question.Type.SINGLE, Question.Type.TRUE_FALSE) and len(selected) > 1:
         raise AssessmentError(_("Choose one answer."))
+    if attempt.quiz.kind == Quiz.Kind.CHECK and not selected:
+        # checking reveals the explanation and locks the answer: never for an empty answer
+        raise AssessmentError(_("Choose an answer first."))
     if (
         attempt.quiz.kind == Quiz.Kind.CHECK
         and Response.objects.filter(attempt=attempt, question_id=question_id).exists()

@@ -126,6 +126,11 @@ def answer_save(request, attempt_id: int, question_id: int):
 def attempt_save_all(request, attempt_id: int):
     """Without JavaScript: save every answered question of the form, then submit or stay."""
     attempt = get_attempt_for_user(request.user, attempt_id)
+    if "submit" in request.POST and services.attempt_expired(attempt=attempt):
+        # too late to save anything: hand in what was saved in time
+        services.attempt_submit(attempt=attempt)
+        messages.info(request, _("The time was up: only answers saved in time count."))
+        return redirect("assessments:review", attempt_id=attempt.pk)
     errors = []
     for entry in attempt.layout:
         try:

@@ -309,3 +309,16 @@ class ReminderSent(models.Model):
                 fields=["assignment", "user", "stage"], name="reminder_once_per_stage"
             )
         ]
+
+
+class TrainerOverviewSent(models.Model):
+    """Guard: the weekly overview goes to a trainer at most once per ISO week (its Monday)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    week = models.DateField(help_text=_("Monday of the ISO week."))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="trainer_overview_once_per_week")
+        ]

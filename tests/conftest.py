@@ -7,7 +7,6 @@ instead of silently falling back to SQLite or eager tasks.
 import os
 
 import pytest
-from django.conf import settings
 
 from tests import factories
 
@@ -56,7 +55,8 @@ def _eager_celery():
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(_test_settings):
+    """Each test starts with an empty cache (this process's own Redis database under xdist)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -11,8 +11,8 @@
   ``Assignment.last_reminded_at``; the e-mails go out from a task (``reminder_send_manual``).
 - The weekly overview (``trainer_overview_send_weekly``) tells each trainer which learners are
   overdue, per group and course: the assignments of the organisations where they hold the
-  trainer role (directly or on an ancestor). A cache key per ISO week and trainer keeps a
-  redelivered task from sending it twice.
+  trainer role (directly or on an ancestor). A ``TrainerOverviewSent`` row per ISO week and
+  trainer keeps a redelivered task from sending it twice.
 
 Every e-mail is rendered in the recipient's preferred language (``translation.override``) from
 ``templates/courses/email/<name>_subject.txt`` and ``<name>_body.txt`` and sent after commit.
@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
@@ -35,7 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from courses.models import Assignment, Course, Enrolment, ReminderSent
+from courses.models import Assignment, Course, Enrolment, ReminderSent, TrainerOverviewSent
 from courses.services.assignments import (
     active_assignments,
     assignment_assignee_ids,
@@ -286,10 +285,15 @@ def trainer_overview_send_weekly(*, today: date) -> int:
     for assignment, learners in overdue.items():
         for trainer_id in trainers_of.get(assignment.organisation_id, ()):
             sections_for[trainer_id].append((assignment, learners))
-    year, week, _weekday = today.isocalendar()
+    monday = today - timedelta(days=today.weekday())
     messages = []
     for trainer in User.objects.filter(pk__in=sections_for, is_active=True).order_by("pk"):
-        if not cache.add(f"courses:trainer-overview:{year}-{week}:{trainer.pk}", 1, 8 * 86400):
+        try:
+            with transaction.atomic():
+                _, created = TrainerOverviewSent.objects.get_or_create(user=trainer, week=monday)
+        except IntegrityError:  # another process claimed this week's overview
+            created = False
+        if not created:
             continue
         sections = sorted(
             sections_for[trainer.pk],

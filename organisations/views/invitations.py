@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 from organisations import permissions, queries, services
 from organisations.forms import InvitationBatchForm, InvitationFilterForm, InvitationForm
 from organisations.models import Invitation, InvitationBatch
@@ -228,6 +230,13 @@ def batch_detail(request, slug, batch_id):
 @login_required
 def batch_results_csv(request, slug, batch_id):
     organisation, batch = _batch_or_404(request, slug, batch_id)
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        organisation=organisation,
+        summary=f"Results of invitation upload {batch.pk} (CSV)",
+        data={"batch": batch.pk, "format": "csv"},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="invitations-{batch.pk}-results.csv"'
     response.write("\ufeff")

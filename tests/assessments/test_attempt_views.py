@@ -29,10 +29,16 @@ def test_others_get_404_on_every_attempt_page(client, outsider, attempt):
         reverse("assessments:review", args=[attempt.pk]),
     ]:
         assert client.get(url).status_code == 404
-    assert client.post(reverse("assessments:save", args=[attempt.pk]), {"submit": "1"}).status_code == 404
-    assert client.post(
-        reverse("assessments:answer", args=[attempt.pk, question]), {f"q{question}": "1"}
-    ).status_code == 404
+    assert (
+        client.post(reverse("assessments:save", args=[attempt.pk]), {"submit": "1"}).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("assessments:answer", args=[attempt.pk, question]), {f"q{question}": "1"}
+        ).status_code
+        == 404
+    )
     attempt.refresh_from_db()
     assert attempt.status == "in_progress"
 

@@ -112,7 +112,10 @@ def test_a_question_removed_from_the_bank_is_kept_inactive(db, catalogue):
         (lambda d: d.update(questions_per_attempt=10), "fewer than the draw of 10"),
         (lambda d: d["questions"][0]["text"].pop("en"), "no en text"),
         (lambda d: [c.update(correct=False) for c in d["questions"][4]["choices"]], "at least one"),
-        (lambda d: d["questions"][5]["choices"].append(d["questions"][5]["choices"][0]), "exactly two"),
+        (
+            lambda d: d["questions"][5]["choices"].append(d["questions"][5]["choices"][0]),
+            "exactly two",
+        ),
         (lambda d: d["questions"][1]["text"].update(nl="Wat doet een prostituee?"), "stigmatising"),
     ],
 )

@@ -22,7 +22,7 @@ SCORES = [(1, 1, 1), (1, 0, 1), (0, 0, 1), (1, 0, 0)]
 def dataset(course):
     quiz = make_quiz(course=course, questions=3, shuffle=False)
     questions = list(quiz.questions.order_by("position"))
-    for number, row in enumerate(SCORES, start=1):
+    for row in SCORES:
         enrolment = factories.EnrolmentFactory(course=course)
         attempt = Attempt.objects.create(
             quiz=quiz,

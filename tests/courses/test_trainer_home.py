@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.courses.trainer_helpers import add_learners, assign, complete_lessons, make_group
 from tests.factories import CourseFactory, MemberFactory, OrganisationFactory
+from tests.mfa import give_totp
 
 URL = reverse("trainer:home")
 
@@ -60,6 +61,7 @@ def test_it_lists_assignments_to_chosen_learners(client, trainer, organisation, 
 
 
 def test_an_organisation_administrator_may_open_it(client, org_admin, group):
+    give_totp(org_admin)  # administrators must use an authenticator app (accounts.mfa)
     client.force_login(org_admin)
     assert client.get(URL).status_code == 200
 
@@ -70,6 +72,7 @@ def test_a_learner_gets_404(client, learner):
 
 
 def test_an_analyst_gets_404(client, analyst):
+    give_totp(analyst)  # past the two-factor gate, the trainer pages still refuse an analyst
     client.force_login(analyst)
     assert client.get(URL).status_code == 404
 

@@ -1,3 +1,5 @@
+import csv
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -191,9 +193,22 @@ def test_it_neutralises_formulas_in_the_results_file(
         client.post(upload_url(organisation), {"file": csv_file(text)})
     batch = InvitationBatch.objects.get()
     lines = client.get(batch_url(batch, "batch_results_csv")).content.decode("utf-8-sig")
-    import csv as csv_module
-
-    cells = [cell for row in csv_module.reader(lines.splitlines()[1:]) for cell in row]
+    cells = [cell for row in csv.reader(lines.splitlines()[1:]) for cell in row]
     assert cells, lines
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
     assert "'=HYPERLINK" in lines
+
+
+def test_it_records_the_download_of_the_results_in_the_audit_log(login, org_admin, organisation):
+    from accounts.models import AuditEvent
+
+    batch = invitation_batch_create(
+        organisation=organisation, actor=org_admin, filename="x.csv", csv_text="email\na@b.org\n"
+    )
+    login(org_admin).get(batch_url(batch, "batch_results_csv"))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert (event.actor, event.organisation, event.data["batch"]) == (
+        org_admin,
+        organisation,
+        batch.pk,
+    )
