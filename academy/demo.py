@@ -274,7 +274,6 @@ def seed_people() -> dict[str, int]:
             Group.objects.get_or_create(organisation=organisation, name=name)[0]
             for name in spec.groups
         ]
-        trainer = User.objects.get(email=f"trainer.{spec.slug}@example.org")
         for index in range(spec.learners):
             first = FIRST_NAMES[name_index % len(FIRST_NAMES)]
             last = LAST_NAMES[(name_index * 7) % len(LAST_NAMES)]
@@ -288,8 +287,6 @@ def seed_people() -> dict[str, int]:
             _member(user, organisation, "learner")
             if groups:
                 GroupMember.objects.get_or_create(group=groups[index % len(groups)], user=user)
-        for group in groups:
-            GroupMember.objects.get_or_create(group=group, user=trainer)
 
     # The fixed demo logins of the README.
     academy = by_slug["politieacademie"]
@@ -298,9 +295,7 @@ def seed_people() -> dict[str, int]:
     first_group = Group.objects.get(organisation=academy, name="Basisopleiding 2026-A")
     GroupMember.objects.get_or_create(group=first_group, user=learner)
     trainer = _user(FIXED_LOGINS["trainer"], "Tom Trainer", "police")
-    _member(trainer, academy, "trainer")
-    for group in Group.objects.filter(organisation=academy):
-        GroupMember.objects.get_or_create(group=group, user=trainer)
+    _member(trainer, academy, "trainer")  # trainers follow every group of their organisation
     analyst = _user(FIXED_LOGINS["analyst"], "Aisha Analist", "police")
     _member(analyst, by_slug["nationale-politie"], "analyst")
     _member(analyst, academy, "analyst")
