@@ -271,6 +271,8 @@ def _learn(enrolment: Enrolment, outcome: str, context: _Context, *, fixed: bool
         quiz_plan = []
 
     end = now - timedelta(days=2 if fixed else rng.uniform(0.5, 6))
+    if len(quiz_plan) > 1:  # leave room for the waiting time before the retake
+        end = now - timedelta(days=rng.uniform(2.5, 6))
     sessions = _session_starts(rng, start, end, done)
     at = start
     for index, lesson in enumerate(lessons[:done]):
@@ -282,9 +284,10 @@ def _learn(enrolment: Enrolment, outcome: str, context: _Context, *, fixed: bool
         context.opened[(enrolment.pk, next_lesson.pk)] = at
         at += timedelta(minutes=rng.uniform(1, 3))
     for passes in quiz_plan:
-        if passes and len(quiz_plan) > 1:  # a retake, some hours or days later
-            later = min(at + timedelta(hours=rng.uniform(2, 72)), now - timedelta(hours=1))
-            at = max(at + timedelta(minutes=10), later)
+        if passes and len(quiz_plan) > 1:  # a retake, after the waiting time, within days
+            wait = timedelta(hours=final.retry_after_hours, minutes=rng.uniform(5, 60))
+            later = min(at + wait + timedelta(hours=rng.uniform(0, 48)), now - timedelta(hours=1))
+            at = max(at + wait, later)
         at = _take_quiz(final, enrolment, at, passes=passes, context=context)
     context.last_activity[enrolment.pk] = at
     if outcome == COMPLETED:
@@ -354,7 +357,8 @@ def _take_quiz(quiz: Quiz, enrolment, at: datetime, *, passes: bool, context) ->
             choices = [c for c in entry["c"] if c not in correct][:1] or correct[:-1]
         else:
             choices = correct
-        response_save(attempt=attempt, question_id=entry["q"], choice_ids=choices, now=at)
+        positions = [entry["c"].index(choice) for choice in choices]
+        response_save(attempt=attempt, question_id=entry["q"], positions=positions, now=at)
     at += timedelta(seconds=rng.uniform(10, 40))
     attempt_submit(attempt=attempt, now=at)
     return at

@@ -132,6 +132,7 @@ class AuditEvent(models.Model):
         DATA_DOWNLOADED = "data_downloaded", _("Personal data downloaded")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
         SESSIONS_ENDED = "sessions_ended", _("Other sessions logged out")
+        EXTRA_ATTEMPT = "extra_attempt", _("Extra quiz attempt granted")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -7,13 +7,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
-        from assessments import catalogue, sections, services
+        from assessments import catalogue, sections
         from courses import loader, pages
-        from courses.services import learning
 
-        learning.register_completion_requirement(services.final_quiz_passed)
         pages.register_course_page_section(sections.course_page_section)
         pages.register_lesson_page_section(sections.lesson_page_section)
+        pages.register_trainer_learner_section(sections.trainer_learner_section)
         loader.register_course_validator(catalogue.validate_course_questions)
         loader.register_course_extension(catalogue.load_course_questions)
         loader.register_catalogue_validator(catalogue.validate_survey_file)

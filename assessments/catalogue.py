@@ -17,6 +17,7 @@ from assessments.loader import (
 )
 from assessments.models import Quiz
 from courses.loader import LoaderError, read_yaml, relative_name
+from courses.services import course_require_final_quiz
 
 SURVEY_FILE = Path("_shared") / "attitude-survey.yaml"
 
@@ -51,7 +52,7 @@ def validate_course_questions(course_dir: Path, course_data, root: Path) -> list
             problems.append(exc)
             continue
         errors = LoadErrors(name)
-        validate_quiz(data, errors)
+        validate_quiz(data, errors, lesson_slugs=lessons if kind == Quiz.Kind.FINAL else None)
         if kind == Quiz.Kind.CHECK and lesson_slug not in lessons:
             problems.append(
                 LoaderError(name, None, f"knowledge check for unknown lesson '{lesson_slug}'")
@@ -64,10 +65,13 @@ def load_course_questions(course, course_dir: Path, report, dry_run: bool) -> No
     root = course_dir.parent
     lessons = {lesson.slug: lesson for lesson in course.lessons.all()}
     seen_checks = []
+    course_require_final_quiz(course=course, required=(course_dir / "quiz.yaml").is_file())
     for path, kind, lesson_slug in _quiz_files(course_dir):
         data = read_yaml(path, root=root)
         lesson = lessons.get(lesson_slug) if lesson_slug else None
-        outcome = upsert_quiz(course=course, path=path, data=data, kind=kind, lesson=lesson)
+        outcome = upsert_quiz(
+            course=course, path=path, data=data, kind=kind, lesson=lesson, lessons=lessons
+        )
         if lesson is not None:
             seen_checks.append(lesson.pk)
         if outcome != "unchanged":

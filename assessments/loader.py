@@ -7,6 +7,7 @@ disappeared from the bank is deactivated, never deleted, so past attempts keep t
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from courses.loader import LoaderError, YamlList, YamlMap, find_stigmatising_wor
 SURVEY_SLUG = "attitude"
 LANGS = ("nl", "en")
 QUESTION_TYPES = {"single", "multiple", "true_false"}
+# final quizzes: three attempts, a day apart; knowledge checks: unlimited, at once
+DEFAULT_ATTEMPTS = {Quiz.Kind.FINAL: 3, Quiz.Kind.CHECK: None}
+DEFAULT_RETRY_HOURS = {Quiz.Kind.FINAL: 24, Quiz.Kind.CHECK: 0}
 
 
 @dataclass
@@ -54,8 +58,21 @@ def _text(node, key: str, errors: LoadErrors, required: bool = True) -> dict:
     return {lang: str(value.get(lang) or "").strip() for lang in LANGS}
 
 
-def validate_quiz(data, errors: LoadErrors) -> None:
-    """Apply the content rules to one quiz file; errors are collected, not raised."""
+# An explanation is shown after a failed attempt, before the learner may see the right choice:
+# it teaches the point without opening with the verdict.
+VERDICT_OPENING = re.compile(
+    r"^\W*(waar|onwaar|niet waar|juist|onjuist|true|false|correct|incorrect|right|wrong)\b",
+    re.IGNORECASE,
+)
+
+
+def validate_quiz(data, errors: LoadErrors, lesson_slugs: set[str] | None = None) -> None:
+    """Apply the content rules to one quiz file; errors are collected, not raised.
+
+    A final quiz passes ``lesson_slugs`` (the course outline): every question must then name the
+    lesson it tests in its ``lesson:`` key, so that each answer is taught, and no explanation may
+    open with the verdict (a knowledge check shows the right choice at once; a final quiz shows
+    only the explanation until the learner passes)."""
     if not isinstance(data, dict):
         errors.add(data, "a quiz file must be a mapping")
         return
@@ -68,6 +85,9 @@ def validate_quiz(data, errors: LoadErrors) -> None:
     attempts = data.get("attempts_allowed")
     if attempts is not None and (not isinstance(attempts, int) or attempts < 1):
         errors.add(data, "'attempts_allowed' is empty (unlimited) or a number ≥ 1")
+    retry = data.get("retry_after_hours")
+    if retry is not None and (not isinstance(retry, int) or retry < 0):
+        errors.add(data, "'retry_after_hours' is a whole number ≥ 0")
     limit = data.get("time_limit_minutes")
     if limit is not None and (not isinstance(limit, int) or limit < 1):
         errors.add(data, "'time_limit_minutes' is empty or a number ≥ 1")
@@ -109,7 +129,21 @@ def validate_quiz(data, errors: LoadErrors) -> None:
         if question.get("scenario") and question["scenario"] not in scenario_slugs:
             errors.add(question, f"question '{slug}': unknown scenario '{question['scenario']}'")
         _text(question, "text", errors)
-        _text(question, "explanation", errors)
+        explanation = _text(question, "explanation", errors)
+        for lang in LANGS if lesson_slugs is not None else ():
+            if VERDICT_OPENING.match(explanation[lang]):
+                errors.add(
+                    question,
+                    f"question '{slug}': the {lang} explanation opens with the verdict; "
+                    "explain the point instead (it is shown before the right choice is)",
+                    "explanation",
+                )
+        if lesson_slugs is not None:
+            lesson = question.get("lesson")
+            if not lesson:
+                errors.add(question, f"question '{slug}': name the lesson it tests ('lesson:')")
+            elif str(lesson) not in lesson_slugs:
+                errors.add(question, f"question '{slug}': unknown lesson '{lesson}'", "lesson")
         choices = question.get("choices")
         if not isinstance(choices, list) or len(choices) < 2:
             errors.add(question, f"question '{slug}' needs at least two choices")
@@ -159,8 +193,13 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def upsert_quiz(*, course, path: Path, data: dict, kind: str, lesson=None) -> str:
-    """Create or update a quiz from validated data. Returns "created", "updated" or "unchanged"."""
+def upsert_quiz(
+    *, course, path: Path, data: dict, kind: str, lesson=None, lessons: dict | None = None
+) -> str:
+    """Create or update a quiz from validated data. Returns "created", "updated" or "unchanged".
+    ``lessons`` maps lesson slugs to lessons, for the questions' ``lesson:`` key (a knowledge
+    check's questions test its own lesson)."""
+    lessons = lessons or {}
     digest = _hash(path)
     lookup = {"course": course, "kind": kind, "lesson": lesson}
     quiz = Quiz.objects.filter(**lookup).first()
@@ -169,7 +208,8 @@ def upsert_quiz(*, course, path: Path, data: dict, kind: str, lesson=None) -> st
     outcome = "updated" if quiz else "created"
     fields = {
         "pass_mark": data["pass_mark"],
-        "attempts_allowed": data.get("attempts_allowed"),
+        "attempts_allowed": data.get("attempts_allowed", DEFAULT_ATTEMPTS[kind]),
+        "retry_after_hours": data.get("retry_after_hours", DEFAULT_RETRY_HOURS[kind]),
         "questions_per_attempt": data["questions_per_attempt"],
         "shuffle": bool(data.get("shuffle", True)),
         "time_limit_minutes": data.get("time_limit_minutes"),
@@ -202,6 +242,7 @@ def upsert_quiz(*, course, path: Path, data: dict, kind: str, lesson=None) -> st
                 "type": item["type"],
                 "scoring": item.get("scoring", "all_or_nothing"),
                 "category": item.get("category") or "",
+                "lesson": lessons.get(item.get("lesson")) or lesson,
                 "scenario": scenarios.get(item.get("scenario")),
                 "text_nl": item["text"]["nl"],
                 "text_en": item["text"]["en"],

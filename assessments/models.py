@@ -35,6 +35,11 @@ class Quiz(models.Model):
     attempts_allowed = models.PositiveSmallIntegerField(
         _("attempts allowed"), null=True, blank=True, help_text=_("Empty means unlimited.")
     )
+    retry_after_hours = models.PositiveSmallIntegerField(
+        _("wait before a new attempt (hours)"),
+        default=0,
+        help_text=_("After a failed attempt, the next one opens this many hours later."),
+    )
     questions_per_attempt = models.PositiveSmallIntegerField(_("questions per attempt"))
     shuffle = models.BooleanField(_("shuffle questions and choices"), default=True)
     time_limit_minutes = models.PositiveSmallIntegerField(
@@ -107,6 +112,14 @@ class Question(models.Model):
         max_length=15, choices=Scoring.choices, default=Scoring.ALL_OR_NOTHING
     )
     category = models.CharField(max_length=50, blank=True)
+    lesson = models.ForeignKey(
+        "courses.Lesson",
+        null=True,
+        blank=True,
+        related_name="tested_by",
+        on_delete=models.SET_NULL,
+        help_text=_("The lesson that teaches the answer (linked from the review)."),
+    )
     scenario = models.ForeignKey(
         Scenario, null=True, blank=True, related_name="questions", on_delete=models.SET_NULL
     )
@@ -179,7 +192,10 @@ class Attempt(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     layout = models.JSONField(
         default=list,
-        help_text=_("Frozen at the start: [{question: id, choices: [ids in order]}, ...]"),
+        help_text=_(
+            "Frozen at the start: [{q: question id, c: [choice ids in the order shown]}, ...]. "
+            "The page names a choice by its position in this order, never by its id."
+        ),
     )
     started_at = models.DateTimeField()
     deadline = models.DateTimeField(null=True, blank=True)
@@ -202,6 +218,25 @@ class Attempt(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["quiz", "status"])]
+
+
+class ExtraAttempt(models.Model):
+    """One more attempt at a quiz, granted by a trainer or an admin to a learner who used all
+    attempts. Each row adds one attempt and opens it at once (no waiting time)."""
+
+    quiz = models.ForeignKey(Quiz, related_name="extra_attempts", on_delete=models.CASCADE)
+    enrolment = models.ForeignKey(
+        "courses.Enrolment", related_name="extra_attempts", on_delete=models.CASCADE
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("extra attempt")
+        verbose_name_plural = _("extra attempts")
+        indexes = [models.Index(fields=["quiz", "enrolment"])]
 
 
 class Response(models.Model):

@@ -153,31 +153,65 @@ def item_statistics(*, quiz: Quiz) -> list[ItemStatistics]:
 
 
 @dataclass
+class ShownChoice:
+    """A choice as the page shows it. ``value`` is its position in the attempt's frozen,
+    shuffled order: the only thing the page sends back. ``correct`` and ``feedback`` are filled
+    only when the key may be shown."""
+
+    value: int
+    text: str
+    selected: bool
+    correct: bool | None = None
+    feedback: str = ""
+
+
+@dataclass
 class AttemptItem:
     """One question of an attempt as the learner sees it, in the frozen order.
-    ``reveal`` is only true after the answer may be shown (review, or a checked knowledge-check
-    question): templates must read correctness only from revealed items."""
+
+    ``reveal``: the right choices and the choice feedback may be shown (a checked
+    knowledge-check question, or the review of a final quiz the learner has passed).
+    ``explain``: the explanation may be shown (a checked knowledge-check question, or any
+    review). Templates read correctness only from items with ``reveal``."""
 
     number: int
     question: object
-    choices: list
-    selected: set[int]
+    choices: list[ShownChoice]
+    answered: bool
     scenario_text: str = ""
     reveal: bool = False
+    explain: bool = False
     score: float | None = None
-    correct_ids: set[int] = field(default_factory=set)
+
+    @property
+    def lesson(self):
+        return self.question.lesson
 
 
-def attempt_items(*, attempt: Attempt, reveal_all: bool = False) -> list[AttemptItem]:
-    """The attempt's questions and choices in their frozen order, in three queries."""
+def attempt_items(
+    *,
+    attempt: Attempt,
+    review: bool = False,
+    show_key: bool = False,
+    question_id: int | None = None,
+) -> list[AttemptItem]:
+    """The attempt's questions and choices in their frozen order, in three queries (or only
+    the question ``question_id``, for the answer of one knowledge-check question).
+
+    ``review``: the attempt was handed in; ``show_key``: the right choices may be shown."""
     from assessments.models import Question
 
-    ids = [entry["q"] for entry in attempt.layout]
+    entries = [e for e in attempt.layout if question_id is None or e["q"] == question_id]
     questions = (
-        Question.objects.filter(pk__in=ids).select_related("scenario").prefetch_related("choices")
+        Question.objects.filter(pk__in=[e["q"] for e in entries])
+        .select_related("scenario", "lesson")
+        .prefetch_related("choices")
     )
     by_id = {q.pk: q for q in questions}
-    responses = {r.question_id: r for r in attempt.responses.all()}
+    responses = {
+        r.question_id: r
+        for r in Response.objects.filter(attempt=attempt, question_id__in=list(by_id))
+    }
     per_question_feedback = attempt.quiz.feedback == Quiz.Feedback.PER_QUESTION
     items = []
     shown_scenarios: set[int] = set()
@@ -187,23 +221,37 @@ def attempt_items(*, attempt: Attempt, reveal_all: bool = False) -> list[Attempt
             continue
         choice_by_id = {c.pk: c for c in question.choices.all()}
         response = responses.get(question.pk)
-        reveal = reveal_all or (per_question_feedback and response is not None)
+        selected = set(response.selected) if response else set()
+        checked = per_question_feedback and response is not None
+        reveal = checked or (review and show_key)
         scenario_text = ""
         if question.scenario_id and question.scenario_id not in shown_scenarios:
             shown_scenarios.add(question.scenario_id)
             scenario_text = question.scenario.text
+        choices = []
+        for position, choice_id in enumerate(entry["c"]):
+            choice = choice_by_id.get(choice_id)
+            if choice is None:
+                continue
+            choices.append(
+                ShownChoice(
+                    value=position,
+                    text=choice.text,
+                    selected=choice_id in selected,
+                    correct=choice.is_correct if reveal else None,
+                    feedback=choice.feedback if reveal else "",
+                )
+            )
         items.append(
             AttemptItem(
                 number=number,
                 question=question,
-                choices=[choice_by_id[c] for c in entry["c"] if c in choice_by_id],
-                selected=set(response.selected) if response else set(),
+                choices=choices,
+                answered=bool(selected),
                 scenario_text=scenario_text,
                 reveal=reveal,
+                explain=checked or review,
                 score=response.score if response else None,
-                correct_ids=(
-                    {c.pk for c in choice_by_id.values() if c.is_correct} if reveal else set()
-                ),
             )
         )
     return items

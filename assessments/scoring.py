@@ -1,16 +1,23 @@
-"""Scoring rules, free of the database so they are easy to test."""
+"""Scoring rules, free of the database so they are easy to test (and documented for authors in
+content/README.md)."""
 
 from collections.abc import Iterable
 
 
 def question_score(
-    *, question_type: str, scoring: str, correct_ids: Iterable[int], selected_ids: Iterable[int]
+    *,
+    question_type: str,
+    scoring: str,
+    correct_ids: Iterable[int],
+    selected_ids: Iterable[int],
+    choice_count: int,
 ) -> float:
     """Score of one answer between 0 and 1.
 
     Single choice and true/false: 1 when the one correct choice is picked, else 0.
     Multiple choice, all or nothing: 1 when exactly the correct choices are picked.
-    Multiple choice, partial credit: (right picks − wrong picks) / right choices, never below 0.
+    Multiple choice, partial credit: right picks ÷ right choices − wrong picks ÷ wrong choices,
+    never below 0. Ticking every option therefore scores 0, and so does ticking none.
     """
     correct = set(correct_ids)
     selected = set(selected_ids)
@@ -19,9 +26,10 @@ def question_score(
     if question_type in ("single", "true_false"):
         return 1.0 if selected == correct else 0.0
     if scoring == "partial":
-        right = len(selected & correct)
-        wrong = len(selected - correct)
-        return max(0.0, (right - wrong) / len(correct))
+        right = len(selected & correct) / len(correct)
+        wrong_choices = choice_count - len(correct)
+        wrong = len(selected - correct) / wrong_choices if wrong_choices > 0 else 0.0
+        return max(0.0, right - wrong)
     return 1.0 if selected == correct else 0.0
 
 

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from assessments.loader import SURVEY_SLUG
-from assessments.models import Attempt, Quiz, Survey, SurveyResponse
+from assessments.models import Attempt, ExtraAttempt, Quiz, Survey, SurveyResponse
 
 
 def _survey_id() -> int | None:
@@ -88,3 +88,58 @@ def lesson_page_section(request, lesson, enrolment):
             "score": quiz.last_score,
         }
     return ("assessments/sections/lesson_page.html", {"quiz": quiz, "last": last_attempt})
+
+
+def trainer_learner_section(request, learner, enrolments):
+    """On a trainer's page of one learner: the final quiz of each course (attempts used and
+    allowed, passed or not) and, for a learner who used every attempt, a button to grant one
+    more. Three queries, whatever the number of courses."""
+    from assessments.services import Allowance
+    from organisations.permissions import can_grant_extra_attempt
+
+    by_course = {enrolment.course_id: enrolment for enrolment in enrolments}
+    if not by_course:
+        return None
+    quizzes = list(
+        Quiz.objects.filter(course_id__in=list(by_course), kind=Quiz.Kind.FINAL)
+        .select_related("course")
+        .order_by("course__title_nl")
+    )
+    if not quizzes:
+        return None
+    attempts: dict[int, list] = {}
+    for attempt in Attempt.objects.filter(
+        quiz__in=quizzes, enrolment__in=list(by_course.values())
+    ).only("pk", "quiz_id", "status", "passed", "score", "submitted_at"):
+        attempts.setdefault(attempt.quiz_id, []).append(attempt)
+    extras: dict[int, int] = {}
+    for quiz_id in ExtraAttempt.objects.filter(
+        quiz__in=quizzes, enrolment__in=list(by_course.values())
+    ).values_list("quiz_id", flat=True):
+        extras[quiz_id] = extras.get(quiz_id, 0) + 1
+    may_grant = can_grant_extra_attempt(request.user, learner)
+    rows = []
+    for quiz in quizzes:
+        own = attempts.get(quiz.pk, [])
+        allowance = Allowance(
+            used=len(own),
+            allowed=None
+            if quiz.attempts_allowed is None
+            else quiz.attempts_allowed + extras.get(quiz.pk, 0),
+            passed=any(a.passed for a in own),
+            open_attempt=next((a for a in own if a.status == Attempt.Status.IN_PROGRESS), None),
+            next_start_at=None,
+        )
+        scores = [a.score for a in own if a.score is not None]
+        rows.append(
+            {
+                "quiz": quiz,
+                "allowance": allowance,
+                "best_score": max(scores) if scores else None,
+                "can_grant": may_grant and allowance.exhausted and not allowance.passed,
+            }
+        )
+    return (
+        "assessments/sections/trainer_learner.html",
+        {"learner": learner, "rows": rows, "next": request.get_full_path()},
+    )

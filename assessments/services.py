@@ -1,11 +1,16 @@
-"""Writes of the assessments app: starting, answering and submitting attempts; survey answers.
+"""Writes of the assessments app: starting, answering and submitting attempts; extra attempts;
+survey answers.
 
 Integrity rules live here (views only call these):
-- the drawn questions and the order of questions and choices are frozen at the start;
-- only choices that belong to the frozen layout are accepted; extra POST fields are never read;
+- the drawn questions and the order of questions and choices are frozen at the start
+  (``Attempt.layout``); the page names a choice only by its position in that frozen, shuffled
+  order, so nothing it carries tells a right choice from a wrong one, nor the file order;
+- only positions that exist in the frozen layout are accepted; extra POST fields are never read;
 - answers saved after the deadline plus ``GRACE`` do not count;
 - a submission grades an attempt exactly once (the attempt row is locked while grading);
-- attempts beyond ``Quiz.attempts_allowed`` are refused.
+- attempts beyond ``Quiz.attempts_allowed`` plus the extra attempts granted are refused, and
+  after a failed attempt the next opens ``Quiz.retry_after_hours`` later (an extra attempt
+  opens at once); every attempt draws afresh.
 """
 
 import random
@@ -13,13 +18,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+from assessments.draw import DrawUnit, draw_units
 from assessments.models import (
     Attempt,
     Choice,
+    ExtraAttempt,
     Question,
     Quiz,
     Response,
@@ -28,6 +37,7 @@ from assessments.models import (
 )
 from assessments.scoring import likert_score, percentage, question_score
 from courses.models import Enrolment
+from courses.services import enrolment_final_quiz_passed
 
 GRACE = timedelta(seconds=30)
 
@@ -36,15 +46,9 @@ class AssessmentError(Exception):
     """A refused action, with a message for the learner."""
 
 
-@dataclass(frozen=True)
-class DrawUnit:
-    """Questions that are drawn together: one question, or all questions of a scenario."""
-
-    question_ids: tuple[int, ...]
-    category: str
-
-
 def _units(questions: list[Question]) -> list[DrawUnit]:
+    """Single questions in bank order, then each scenario's questions together (the same
+    order as ``assessments.guessing.bank_units``, which computes guessing odds exactly)."""
     by_scenario: dict[int, list[Question]] = {}
     units: list[DrawUnit] = []
     for question in questions:
@@ -59,24 +63,11 @@ def _units(questions: list[Question]) -> list[DrawUnit]:
     return units
 
 
-def _draw(units: list[DrawUnit], count: int, rng: random.Random) -> list[DrawUnit]:
-    """Draw units at random until ``count`` questions; a scenario never overshoots the count
-    unless nothing else fits."""
-    pool = units[:]
-    rng.shuffle(pool)
-    chosen: list[DrawUnit] = []
-    total = 0
-    for unit in pool:
-        if total + len(unit.question_ids) <= count:
-            chosen.append(unit)
-            total += len(unit.question_ids)
-        if total == count:
-            break
-    return chosen
-
-
 def draw_layout(*, quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
-    """The frozen layout of a new attempt: [{"q": question id, "c": [choice ids]}, ...]."""
+    """The frozen layout of a new attempt: [{"q": question id, "t": type, "c": [choice ids in
+    the order shown]}, ...]. Choices are always shuffled (true/false keeps "true" first), so
+    a choice's position says nothing about the file order; ``Quiz.shuffle`` decides whether
+    the questions are shuffled too."""
     rng = rng or random.SystemRandom()
     questions = list(
         quiz.questions.filter(is_active=True)
@@ -87,34 +78,88 @@ def draw_layout(*, quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
     if quiz.per_category:
         chosen: list[DrawUnit] = []
         for category, count in quiz.per_category.items():
-            chosen += _draw([u for u in units if u.category == category], int(count), rng)
+            chosen += draw_units([u for u in units if u.category == category], int(count), rng)
     else:
-        chosen = _draw(units, quiz.questions_per_attempt, rng)
+        chosen = draw_units(units, quiz.questions_per_attempt, rng)
     if quiz.shuffle:
         rng.shuffle(chosen)
     else:
         order = {q.pk: q.position for q in questions}
-        chosen.sort(key=lambda unit: order[unit.question_ids[0]])
+        chosen.sort(key=lambda unit: order[unit.keys[0]])
     by_id = {q.pk: q for q in questions}
     layout = []
     for unit in chosen:
-        for question_id in unit.question_ids:
-            choice_ids = [c.pk for c in by_id[question_id].choices.all()]
-            if quiz.shuffle and by_id[question_id].type != Question.Type.TRUE_FALSE:
+        for question_id in unit.keys:
+            question = by_id[question_id]
+            choice_ids = [c.pk for c in question.choices.all()]
+            if question.type != Question.Type.TRUE_FALSE:
                 rng.shuffle(choice_ids)
-            layout.append({"q": question_id, "c": choice_ids})
+            layout.append({"q": question_id, "t": question.type, "c": choice_ids})
     return layout
 
 
-def attempts_used(*, quiz: Quiz, enrolment: Enrolment) -> int:
-    return Attempt.objects.filter(quiz=quiz, enrolment=enrolment).count()
+@dataclass(frozen=True)
+class Allowance:
+    """Where a learner stands with a quiz: attempts used and allowed, and when the next may
+    start (``next_start_at`` is None when it may start now, or never — see ``can_start``)."""
+
+    used: int
+    allowed: int | None  # None: unlimited
+    passed: bool
+    open_attempt: Attempt | None
+    next_start_at: datetime | None
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.allowed is None else max(0, self.allowed - self.used)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.open_attempt is None and self.remaining == 0
+
+    def can_start(self, now: datetime) -> bool:
+        if self.open_attempt is not None:
+            return True
+        if self.passed or self.exhausted:
+            return False
+        return self.next_start_at is None or now >= self.next_start_at
+
+
+def attempt_allowance(*, quiz: Quiz, enrolment: Enrolment) -> Allowance:
+    """Two queries: the learner's attempts and the extra attempts granted."""
+    attempts = list(
+        Attempt.objects.filter(quiz=quiz, enrolment=enrolment)
+        .only("pk", "number", "status", "passed", "submitted_at", "deadline", "quiz_id")
+        .order_by("number")
+    )
+    extras = list(
+        ExtraAttempt.objects.filter(quiz=quiz, enrolment=enrolment).values_list(
+            "granted_at", flat=True
+        )
+    )
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
+    passed = quiz.kind == Quiz.Kind.FINAL and any(a.passed for a in attempts)
+    allowed = None if quiz.attempts_allowed is None else quiz.attempts_allowed + len(extras)
+    next_start_at = None
+    submitted = [a for a in attempts if a.submitted_at is not None]
+    if submitted and quiz.retry_after_hours and not passed:
+        last = max(submitted, key=lambda a: a.submitted_at)
+        if not any(granted > last.submitted_at for granted in extras):
+            next_start_at = last.submitted_at + timedelta(hours=quiz.retry_after_hours)
+    return Allowance(
+        used=len(attempts),
+        allowed=allowed,
+        passed=passed,
+        open_attempt=open_attempt,
+        next_start_at=next_start_at,
+    )
 
 
 @transaction.atomic
 def attempt_start(
     *, quiz: Quiz, enrolment: Enrolment, now: datetime | None = None, rng=None
 ) -> Attempt:
-    """Resume the open attempt, or start a new one if attempts remain."""
+    """Resume the open attempt, or start a new one (a fresh draw) if the rules allow it."""
     now = now or timezone.now()
     # Serialise starts of one learner so two tabs cannot both open attempt n+1.
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
@@ -125,13 +170,18 @@ def attempt_start(
         if not _expired(open_attempt, now):
             return open_attempt
         _grade(open_attempt, now)
-    used = attempts_used(quiz=quiz, enrolment=enrolment)
-    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
-        raise AssessmentError(_("You have used all attempts for this quiz."))
-    if Attempt.objects.filter(quiz=quiz, enrolment=enrolment, passed=True).exists() and (
-        quiz.kind == Quiz.Kind.FINAL
-    ):
+    allowance = attempt_allowance(quiz=quiz, enrolment=enrolment)
+    if allowance.passed:
         raise AssessmentError(_("You have already passed this quiz."))
+    if allowance.exhausted:
+        raise AssessmentError(
+            _("You have used all attempts for this quiz. Your trainer can grant you another.")
+        )
+    if not allowance.can_start(now):
+        raise AssessmentError(
+            _("You can try again from %(time)s. Use the time to reread the lessons.")
+            % {"time": date_format(timezone.localtime(allowance.next_start_at), "j F Y, H:i")}
+        )
     layout = draw_layout(quiz=quiz, rng=rng)
     if not layout:
         raise AssessmentError(_("This quiz has no questions yet."))
@@ -142,7 +192,7 @@ def attempt_start(
                 quiz=quiz,
                 enrolment=enrolment,
                 user_id=enrolment.user_id,
-                number=used + 1,
+                number=allowance.used + 1,
                 layout=layout,
                 started_at=now,
                 deadline=deadline,
@@ -162,11 +212,20 @@ def attempt_expired(*, attempt: Attempt, now: datetime | None = None) -> bool:
     return _expired(attempt, now or timezone.now())
 
 
-def _layout_choices(attempt: Attempt, question_id: int) -> list[int] | None:
+def layout_entry(attempt: Attempt, question_id: int) -> dict | None:
     for entry in attempt.layout:
         if entry["q"] == question_id:
-            return entry["c"]
+            return entry
     return None
+
+
+def _choices_at(entry: dict, positions: list[int]) -> list[int]:
+    """The choice ids at the given positions of the frozen order; an unknown position is
+    refused (the page only ever offers 0 … n − 1)."""
+    shown = entry["c"]
+    if any(not 0 <= position < len(shown) for position in positions):
+        raise AssessmentError(_("Choose one of the answers shown."))
+    return sorted({shown[position] for position in positions})
 
 
 @transaction.atomic
@@ -174,51 +233,77 @@ def response_save(
     *,
     attempt: Attempt,
     question_id: int,
-    choice_ids: list[int],
+    positions: list[int],
     now: datetime | None = None,
 ) -> Response:
-    """Save (or replace) the answer to one question of an open attempt."""
+    """Save (or replace) the answer to one question of an open attempt. ``positions`` are the
+    positions of the picked choices in the frozen order (what the page sends).
+
+    The hot path of the platform: the attempt row lock and one upsert."""
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = (
+        Attempt.objects.select_for_update()
+        .filter(pk=attempt.pk)
+        .values("status", "deadline", "layout")
+        .get()
+    )
+    attempt.status, attempt.deadline, attempt.layout = (
+        locked["status"],
+        locked["deadline"],
+        locked["layout"],
+    )
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise AssessmentError(_("This attempt has already been submitted."))
     if _expired(attempt, now):
         raise AssessmentError(_("The time for this attempt is up; this answer does not count."))
-    allowed = _layout_choices(attempt, question_id)
-    if allowed is None:
+    entry = layout_entry(attempt, question_id)
+    if entry is None:
         raise AssessmentError(_("This question is not part of your attempt."))
-    selected = sorted({int(c) for c in choice_ids})
-    if any(c not in allowed for c in selected):
-        raise AssessmentError(_("Choose one of the answers shown."))
-    question_type = Question.objects.filter(pk=question_id).values_list("type", flat=True).first()
+    selected = _choices_at(entry, positions)
+    question_type = entry.get("t") or (
+        Question.objects.filter(pk=question_id).values_list("type", flat=True).first()
+    )
     if question_type in (Question.Type.SINGLE, Question.Type.TRUE_FALSE) and len(selected) > 1:
         raise AssessmentError(_("Choose one answer."))
-    if attempt.quiz.kind == Quiz.Kind.CHECK and not selected:
+    response = Response(
+        attempt_id=attempt.pk, question_id=question_id, selected=selected, answered_at=now
+    )
+    if attempt.quiz.kind == Quiz.Kind.CHECK:
         # checking reveals the explanation and locks the answer: never for an empty answer
-        raise AssessmentError(_("Choose an answer first."))
-    if (
-        attempt.quiz.kind == Quiz.Kind.CHECK
-        and Response.objects.filter(attempt=attempt, question_id=question_id).exists()
-    ):
-        raise AssessmentError(_("You have already checked this answer."))
-    response, _created = Response.objects.update_or_create(
-        attempt=attempt,
-        question_id=question_id,
-        defaults={"selected": selected, "answered_at": now},
+        if not selected:
+            raise AssessmentError(_("Choose an answer first."))
+        response, created = Response.objects.get_or_create(
+            attempt_id=attempt.pk,
+            question_id=question_id,
+            defaults={"selected": selected, "answered_at": now},
+        )
+        if not created:  # the attempt row is locked: no race between the check and the insert
+            raise AssessmentError(_("You have already checked this answer."))
+        return response
+    Response.objects.bulk_create(
+        [response],
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=["selected", "answered_at"],
     )
     return response
 
 
 def _grade(attempt: Attempt, now: datetime) -> Attempt:
-    """Score an attempt that the caller has locked. Answers after the deadline never count."""
+    """Score an attempt that the caller has locked. Answers after the deadline never count.
+    Multiple-choice partial credit: see ``assessments.scoring.question_score``."""
     question_ids = [entry["q"] for entry in attempt.layout]
     correct: dict[int, list[int]] = {}
-    meta: dict[int, tuple[str, str]] = {}
-    for question in Question.objects.filter(pk__in=question_ids).prefetch_related(
-        Prefetch("choices", queryset=Choice.objects.filter(is_correct=True), to_attr="right")
+    meta: dict[int, tuple[str, str, int]] = {}
+    for question in (
+        Question.objects.filter(pk__in=question_ids)
+        .annotate(choice_count=Count("choices"))
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.filter(is_correct=True), to_attr="right")
+        )
     ):
         correct[question.pk] = [c.pk for c in question.right]
-        meta[question.pk] = (question.type, question.scoring)
+        meta[question.pk] = (question.type, question.scoring, question.choice_count)
     responses = list(attempt.responses.all())
     cutoff = attempt.deadline + GRACE if attempt.deadline else None
     scores = []
@@ -226,12 +311,13 @@ def _grade(attempt: Attempt, now: datetime) -> Attempt:
         if cutoff is not None and response.answered_at > cutoff:
             response.score = 0.0
         else:
-            question_type, scoring = meta[response.question_id]
+            question_type, scoring, choice_count = meta[response.question_id]
             response.score = question_score(
                 question_type=question_type,
                 scoring=scoring,
                 correct_ids=correct[response.question_id],
                 selected_ids=response.selected,
+                choice_count=choice_count,
             )
         scores.append(response.score)
     Response.objects.bulk_update(responses, ["score"])
@@ -241,9 +327,7 @@ def _grade(attempt: Attempt, now: datetime) -> Attempt:
     attempt.submitted_at = now
     attempt.save(update_fields=["score", "passed", "status", "submitted_at"])
     if attempt.passed and attempt.quiz.kind == Quiz.Kind.FINAL:
-        from courses.services.learning import enrolment_check_completion
-
-        enrolment_check_completion(enrolment=attempt.enrolment)
+        enrolment_final_quiz_passed(enrolment=attempt.enrolment, passed_at=now)
     return attempt
 
 
@@ -260,13 +344,34 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     return _grade(locked, now)
 
 
-def final_quiz_passed(enrolment: Enrolment) -> bool:
-    """Completion requirement registered with the courses app: a course with a final quiz is
-    complete only once that quiz is passed."""
-    quiz = Quiz.objects.filter(course_id=enrolment.course_id, kind=Quiz.Kind.FINAL).first()
-    if quiz is None:
-        return True
-    return Attempt.objects.filter(quiz=quiz, enrolment=enrolment, passed=True).exists()
+@transaction.atomic
+def extra_attempt_grant(
+    *, quiz: Quiz, enrolment: Enrolment, granted_by, request=None, now: datetime | None = None
+) -> ExtraAttempt:
+    """Give a learner who used every attempt of a final quiz one more, open at once. Who may
+    grant is decided by the caller (``organisations.permissions``); this is audited."""
+    now = now or timezone.now()
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    allowance = attempt_allowance(quiz=quiz, enrolment=enrolment)
+    if quiz.kind != Quiz.Kind.FINAL or quiz.attempts_allowed is None:
+        raise AssessmentError(_("This quiz has no limit on attempts."))
+    if allowance.passed:
+        raise AssessmentError(_("This learner has already passed the quiz."))
+    if not allowance.exhausted:
+        raise AssessmentError(_("This learner still has attempts left."))
+    extra = ExtraAttempt.objects.create(
+        quiz=quiz, enrolment=enrolment, granted_by=granted_by, granted_at=now
+    )
+    audit_record(
+        action="extra_attempt",
+        request=request,
+        actor=granted_by,
+        subject_user=enrolment.user,
+        organisation=enrolment.organisation,
+        summary=f"Extra attempt at the final quiz of {quiz.course.slug}",
+        data={"quiz": quiz.pk, "course": quiz.course.slug, "enrolment": enrolment.pk},
+    )
+    return extra
 
 
 @transaction.atomic

@@ -6,6 +6,11 @@ app_name = "assessments"
 urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
     path("quizzes/<int:quiz_id>/start/", views.attempt_start, name="start"),
+    path(
+        "quizzes/<int:quiz_id>/learners/<int:user_id>/extra-attempt/",
+        views.extra_attempt_grant,
+        name="extra_attempt",
+    ),
     path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
     path(
         "attempts/<int:attempt_id>/questions/<int:question_id>/",

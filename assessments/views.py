@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,11 +21,12 @@ from assessments.forms import SurveyForm
 from assessments.loader import SURVEY_SLUG
 from assessments.models import Attempt, Quiz, Survey, SurveyResponse
 from assessments.queries import attempt_items, item_statistics
-from courses.models import Course
+from courses.models import Course, Enrolment, Lesson
+from organisations.permissions import can_grant_extra_attempt
 
 
-def _choice_ids(request, question_id: int) -> list[int]:
-    """The choices picked for one question; only the field of that question is read."""
+def _positions(request, question_id: int) -> list[int]:
+    """The positions picked for one question; only the field of that question is read."""
     values = request.POST.getlist(f"q{question_id}")
     try:
         return [int(value) for value in values]
@@ -34,10 +37,9 @@ def _choice_ids(request, question_id: int) -> list[int]:
 @login_required
 def quiz_detail(request, quiz_id: int):
     quiz, enrolment = get_quiz_for_learner(request.user, quiz_id)
+    allowance = services.attempt_allowance(quiz=quiz, enrolment=enrolment)
     attempts = list(Attempt.objects.filter(quiz=quiz, enrolment=enrolment).order_by("number"))
-    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
-    passed = any(a.passed for a in attempts)
-    remaining = None if quiz.attempts_allowed is None else quiz.attempts_allowed - len(attempts)
+    now = timezone.now()
     return render(
         request,
         "assessments/quiz_detail.html",
@@ -45,9 +47,14 @@ def quiz_detail(request, quiz_id: int):
             "quiz": quiz,
             "course": quiz.course,
             "attempts": attempts,
-            "open_attempt": open_attempt,
-            "passed": passed,
-            "remaining": remaining,
+            "allowance": allowance,
+            "open_attempt": allowance.open_attempt,
+            "passed": allowance.passed,
+            "remaining": allowance.remaining,
+            "can_start": allowance.can_start(now),
+            "wait_until": allowance.next_start_at
+            if allowance.next_start_at and now < allowance.next_start_at
+            else None,
             "question_count": quiz.questions_per_attempt,
         },
     )
@@ -79,46 +86,61 @@ def attempt_detail(request, attempt_id: int):
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
             "items": items,
-            "answered": sum(1 for item in items if item.selected),
+            "answered": sum(1 for item in items if item.answered),
             "now": timezone.now(),
+            **_check_links(attempt),
         },
     )
+
+
+def _check_links(attempt) -> dict:
+    """After a knowledge check: back to its lesson and on to the next one."""
+    if attempt.quiz.kind != Quiz.Kind.CHECK or attempt.quiz.lesson is None:
+        return {}
+    lesson = attempt.quiz.lesson
+    following = (
+        Lesson.objects.filter(
+            course_id=lesson.course_id, is_active=True, position__gt=lesson.position
+        )
+        .order_by("position")
+        .only("slug", "title_nl", "title_en")
+        .first()
+    )
+    return {"check_lesson": lesson, "next_lesson": following}
 
 
 @login_required
 @require_POST
 def answer_save(request, attempt_id: int, question_id: int):
-    """Save one answer (htmx, as the learner goes); for knowledge checks this also checks it."""
+    """Save one answer (htmx, as the learner goes); for knowledge checks this also checks it.
+    Only the question that changed is rendered: its save status, or (knowledge check) the
+    checked question with its feedback."""
     attempt = get_attempt_for_user(request.user, attempt_id)
     error = ""
     try:
-        choice_ids = _choice_ids(request, question_id)
-        services.response_save(attempt=attempt, question_id=question_id, choice_ids=choice_ids)
+        positions = _positions(request, question_id)
+        services.response_save(attempt=attempt, question_id=question_id, positions=positions)
     except services.AssessmentError as exc:
         error = str(exc)
-    if attempt.quiz.kind == Quiz.Kind.CHECK and not error:
-        attempt.refresh_from_db()
-        if attempt.responses.count() >= len(attempt.layout):
-            services.attempt_submit(attempt=attempt)
+    is_check = attempt.quiz.kind == Quiz.Kind.CHECK
+    if is_check and not error and attempt.responses.count() >= len(attempt.layout):
+        attempt = services.attempt_submit(attempt=attempt)
     if not request.htmx:
         if error:
             messages.error(request, error)
         return redirect("assessments:attempt", attempt_id=attempt.pk)
-    items = [i for i in attempt_items(attempt=attempt) if i.question.pk == question_id]
+    context = {"attempt": attempt, "quiz": attempt.quiz, "error": error, "saved": not error}
+    if not is_check:
+        if services.layout_entry(attempt, question_id) is None:
+            raise Http404
+        context["item"] = {"question": {"pk": question_id}}
+        return render(request, "assessments/attempt.html#status", context)
+    items = attempt_items(attempt=attempt, question_id=question_id)
     if not items:
         raise Http404
-    partial = "question" if attempt.quiz.feedback == Quiz.Feedback.PER_QUESTION else "status"
-    return render(
-        request,
-        f"assessments/attempt.html#{partial}",
-        {
-            "attempt": attempt,
-            "quiz": attempt.quiz,
-            "item": items[0],
-            "error": error,
-            "saved": not error,
-        },
-    )
+    context |= {"item": items[0], "course": attempt.quiz.course, **_check_links(attempt)}
+    context["check_done"] = attempt.status == Attempt.Status.SUBMITTED
+    return render(request, "assessments/attempt.html#question", context)
 
 
 @login_required
@@ -134,10 +156,10 @@ def attempt_save_all(request, attempt_id: int):
     errors = []
     for entry in attempt.layout:
         try:
-            choice_ids = _choice_ids(request, entry["q"])
-            if not choice_ids:
+            positions = _positions(request, entry["q"])
+            if not positions:
                 continue
-            services.response_save(attempt=attempt, question_id=entry["q"], choice_ids=choice_ids)
+            services.response_save(attempt=attempt, question_id=entry["q"], positions=positions)
         except services.AssessmentError as exc:
             errors.append(str(exc))
             break
@@ -153,24 +175,68 @@ def attempt_save_all(request, attempt_id: int):
 
 @login_required
 def attempt_review(request, attempt_id: int):
+    """Score and explanations. The right choices of a final quiz show only once the learner
+    has passed it: before that, a failed attempt shows which questions were wrong, the
+    explanation and the lesson to reread, never the key (attempts are few and draw afresh)."""
     attempt = get_attempt_for_user(request.user, attempt_id)
     if attempt.status != Attempt.Status.SUBMITTED:
         return redirect("assessments:attempt", attempt_id=attempt.pk)
-    remaining_attempts = attempt.quiz.attempts_allowed is None or (
-        Attempt.objects.filter(quiz=attempt.quiz, enrolment=attempt.enrolment).count()
-        < attempt.quiz.attempts_allowed
-    )
+    quiz = attempt.quiz
+    allowance = services.attempt_allowance(quiz=quiz, enrolment=attempt.enrolment)
+    show_key = quiz.kind == Quiz.Kind.CHECK or allowance.passed
+    now = timezone.now()
     return render(
         request,
         "assessments/review.html",
         {
             "attempt": attempt,
-            "quiz": attempt.quiz,
-            "course": attempt.quiz.course,
-            "items": attempt_items(attempt=attempt, reveal_all=True),
-            "can_retry": not attempt.passed and remaining_attempts,
+            "quiz": quiz,
+            "course": quiz.course,
+            "items": attempt_items(attempt=attempt, review=True, show_key=show_key),
+            "show_key": show_key,
+            "allowance": allowance,
+            "can_retry": not attempt.passed and allowance.can_start(now),
+            "wait_until": allowance.next_start_at
+            if not allowance.passed
+            and not allowance.exhausted
+            and allowance.next_start_at
+            and now < allowance.next_start_at
+            else None,
+            **_check_links(attempt),
         },
     )
+
+
+@login_required
+@require_POST
+def extra_attempt_grant(request, quiz_id: int, user_id: int):
+    """A trainer or admin of the learner's organisation grants one more final-quiz attempt."""
+    quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=quiz_id)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("user", "organisation"),
+        course=quiz.course,
+        user_id=user_id,
+    )
+    if not can_grant_extra_attempt(request.user, enrolment.user):
+        raise Http404
+    try:
+        services.extra_attempt_grant(
+            quiz=quiz, enrolment=enrolment, granted_by=request.user, request=request
+        )
+    except services.AssessmentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s can try the final quiz once more, starting now.")
+            % {"name": enrolment.user.name or enrolment.user.email},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not target.startswith("/"):
+        target = reverse("trainer:home")
+    return redirect(target)
 
 
 @login_required

@@ -232,6 +232,34 @@ def quiz_page(ctx: BenchContext) -> Probe | None:
     return Probe(client=ctx.client_for(enrolment.user_id), path=path) if path else None
 
 
+@scenario("quiz_answer_save", target_p95_ms=15, target_queries=6)
+def quiz_answer_save(ctx: BenchContext) -> Probe | None:
+    """A learner picks an answer in an open final-quiz attempt (htmx autosave): the most
+    frequent write of the platform. Only the question's save status comes back."""
+    quiz, enrolment = _final_quiz_enrolment(ctx)
+    if quiz is None:
+        return None
+    attempt = _fresh_attempt(quiz, enrolment, answered=False)
+    entry = attempt.layout[len(attempt.layout) // 2]
+    path = _url("assessments:answer", attempt.pk, entry["q"])
+    if path is None:
+        return None
+    turn = {"n": 0}
+
+    def prepare(probe: Probe) -> None:  # alternate the answer, so each request writes
+        turn["n"] += 1
+        probe.data = {f"q{entry['q']}": str(turn["n"] % len(entry["c"]))}
+
+    return Probe(
+        client=ctx.client_for(enrolment.user_id),
+        path=path,
+        method="post",
+        data={f"q{entry['q']}": "0"},
+        headers={"HX-Request": "true"},
+        prepare=prepare,
+    )
+
+
 @scenario("quiz_submit", target_p95_ms=50, target_queries=25)
 def quiz_submit(ctx: BenchContext) -> Probe | None:
     """A learner hands in a final-quiz attempt of 15 answered questions (graded on the server).

@@ -67,6 +67,19 @@ class Course(models.Model):
     # or {} for courses without one. The certificates app will move this into its own
     # Accreditation model (with validity dates); until then the catalogue reads it from here.
     accreditation = models.JSONField(_("accreditation"), default=dict, blank=True)
+    requires_final_quiz = models.BooleanField(
+        _("requires a passed final quiz"),
+        default=False,
+        help_text=_("Set by the catalogue loader when the course has a final quiz."),
+    )
+    minimum_study = models.BooleanField(
+        _("minimum study time"),
+        default=False,
+        help_text=_(
+            "A lesson can be marked done only after the learner spent at least half of its "
+            "stated minutes on it (accredited courses)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -208,6 +221,13 @@ class Enrolment(models.Model):
         default=0, help_text=_("Completed active lessons; kept by the services.")
     )
     progress_percent = models.PositiveSmallIntegerField(default=0)
+    final_quiz_passed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the learner first passed the final quiz (stored by the assessments app)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("enrolment")

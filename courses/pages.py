@@ -5,6 +5,9 @@
   enrolled). The assessments app adds "Final quiz", the certificates app "Certificate".
 - ``register_lesson_page_section(fn)``: ``fn(request, lesson, enrolment) -> (template_name,
   context) | None``; shown below the lesson text (knowledge checks).
+- ``register_trainer_learner_section(fn)``: ``fn(request, learner, enrolments) -> (template_name,
+  context) | None``; shown on a trainer's page of one learner (``enrolments``: the learner's
+  enrolments in the courses shown there). The assessments app adds the final-quiz attempts.
 - ``register_completed_link(fn)``: ``fn(user, enrolments) -> {enrolment_id: (label, url)}`` for
   the completed courses on My learning (certificate downloads). One call per page for all
   enrolments, so a hook costs one query, not one per course.
@@ -19,6 +22,7 @@ from courses.hooks import Registry
 
 course_page_sections = Registry("course page sections")
 lesson_page_sections = Registry("lesson page sections")
+trainer_learner_sections = Registry("trainer learner sections")
 completed_links = Registry("completed course links")
 
 
@@ -28,6 +32,10 @@ def register_course_page_section(fn):
 
 def register_lesson_page_section(fn):
     return lesson_page_sections.register(fn)
+
+
+def register_trainer_learner_section(fn):
+    return trainer_learner_sections.register(fn)
 
 
 def register_completed_link(fn):

@@ -13,6 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
@@ -175,10 +176,17 @@ def lesson_page(*, enrolment: Enrolment, lesson_slug: str) -> LessonPage | None:
                     enrolment=enrolment, lesson=OuterRef("pk"), completed_at__isnull=False
                 )
             ),
+            seconds_spent=Subquery(
+                LessonProgress.objects.filter(enrolment=enrolment, lesson=OuterRef("pk")).values(
+                    "seconds_spent"
+                )[:1]
+            ),
             **shown,
         )
         .order_by("position")
     )
+    for item in lessons:
+        item.minutes_spent = (item.seconds_spent or 0) // 60
     index = next((i for i, lesson in enumerate(lessons) if lesson.slug == lesson_slug), None)
     if index is None:
         return None

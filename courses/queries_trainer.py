@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -61,19 +61,6 @@ SORT_CHOICES = [
     ("-progress", _("Progress (highest first)")),
 ]
 SORTS = dict(SORT_CHOICES)
-
-
-def duration_text(seconds: int) -> str:
-    """ "12 min", "1 h 5 min", "less than a minute", or "–" for nothing."""
-    if not seconds:
-        return "–"
-    minutes = round(seconds / 60)
-    if minutes == 0:
-        return gettext("less than a minute")
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return ngettext("%(minutes)d min", "%(minutes)d min", minutes) % {"minutes": minutes}
 
 
 # --- the trainer's groups -------------------------------------------------------------------
@@ -178,6 +165,8 @@ class StatusText:
         if self.status == OVERDUE:
             return gettext("Overdue")
         if self.status == IN_PROGRESS:
+            if self.percent >= 100:
+                return gettext("Lessons done, quiz not passed yet")
             return gettext("In progress %(percent)s %%") % {"percent": self.percent}
         return gettext("Not started")
 
@@ -392,10 +381,6 @@ class LessonLine:
     lesson: Lesson
     progress: LessonProgress | None
 
-    @property
-    def time_spent(self) -> str:
-        return duration_text(self.progress.seconds_spent if self.progress else 0)
-
 
 @dataclass
 class CourseDetail(StatusText):
@@ -403,15 +388,10 @@ class CourseDetail(StatusText):
     enrolment: Enrolment | None
     status: str
     lessons: list[LessonLine]
-    seconds_spent: int
 
     @property
     def lessons_done(self) -> int:
         return sum(1 for line in self.lessons if line.progress and line.progress.completed_at)
-
-    @property
-    def time_spent(self) -> str:
-        return duration_text(self.seconds_spent)
 
     @property
     def percent(self) -> int:
@@ -423,7 +403,8 @@ class CourseDetail(StatusText):
 
 
 def learner_course_details(*, learner: User, columns: list[Column]) -> list[CourseDetail]:
-    """Per course: the enrolment, each active lesson with its progress, time spent (3 queries)."""
+    """Per course: the enrolment and each active lesson with its progress (3 queries). Study
+    time is deliberately left out: trainers see progress and completion, not minutes."""
     courses = [c.course.pk for c in columns]
     enrolments = {
         e.course_id: e for e in Enrolment.objects.filter(user=learner, course_id__in=courses)
@@ -435,11 +416,12 @@ def learner_course_details(*, learner: User, columns: list[Column]) -> list[Cour
         .order_by("course_id", "position")
     ):
         lessons_by_course[lesson.course_id].append(lesson)
-    progress = {}
-    seconds: dict[int, int] = {}
-    for row in LessonProgress.objects.filter(enrolment__in=list(enrolments.values())):
-        progress[row.lesson_id] = row
-        seconds[row.enrolment_id] = seconds.get(row.enrolment_id, 0) + row.seconds_spent
+    progress = {
+        row.lesson_id: row
+        for row in LessonProgress.objects.filter(enrolment__in=list(enrolments.values())).only(
+            "pk", "lesson_id", "enrolment_id", "first_seen_at", "completed_at"
+        )
+    }
     details = []
     for column in columns:
         enrolment = enrolments.get(column.course.pk)
@@ -452,7 +434,6 @@ def learner_course_details(*, learner: User, columns: list[Column]) -> list[Cour
                     LessonLine(lesson, progress.get(lesson.pk))
                     for lesson in lessons_by_course[column.course.pk]
                 ],
-                seconds_spent=seconds.get(enrolment.pk, 0) if enrolment else 0,
             )
         )
     return details

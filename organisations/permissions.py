@@ -21,6 +21,8 @@ view dashboard            analysts and admins of org; coordinators (everything);
 read audit log            admins of org; staff
 view learner progress     the learner; trainers and admins of an organisation the learner is a
                           member of; staff
+grant an extra attempt    trainers and admins of an organisation the learner is a member of;
+                          staff — never the learner themself
 ========================  =====================================================================
 
 Learners see none of the management pages. "Coordinator" is the Django group ``coordinator``
@@ -200,6 +202,13 @@ def can_view_learner_progress(user, learner) -> bool:
     return Membership.objects.filter(
         subtree_q(paths, field="organisation__path"), user=learner
     ).exists()
+
+
+def can_grant_extra_attempt(user, learner) -> bool:
+    """One more final-quiz attempt for a learner who used them all: their trainer or admin."""
+    if not _authenticated(user) or user.pk == learner.pk:
+        return False
+    return can_view_learner_progress(user, learner)
 
 
 # --- query helpers ---------------------------------------------------------------------------

@@ -42,6 +42,7 @@ COURSE_KEYS = {
     "title",
     "summary",
     "accreditation",
+    "minimum_study",
     "modules",
     "languages",
 }
@@ -67,6 +68,7 @@ class CourseSpec:
     title: dict[str, str]
     summary: dict[str, str]
     accreditation: dict[str, Any]
+    minimum_study: bool = False
     modules: list[ModuleSpec] = field(default_factory=list)
     lessons: list[LessonSpec] = field(default_factory=list)
     content_hash: str = ""
@@ -223,6 +225,16 @@ def parse_course(
     title = _texts(errors, name, data, "title", languages)
     summary = _texts(errors, name, data, "summary", languages)
     accreditation = _accreditation(errors, name, data)
+    minimum_study = data.get("minimum_study", bool(accreditation))
+    if not isinstance(minimum_study, bool):
+        errors.add(name, data.line_of("minimum_study"), "'minimum_study' is true or false")
+        minimum_study = False
+    if accreditation and not minimum_study:
+        errors.add(
+            name,
+            data.line_of("accreditation"),
+            "an accredited course needs 'minimum_study: true' (study time counts for the points)",
+        )
     check_language(errors, name, read_text(path, root=root))
 
     modules = data.get("modules")
@@ -241,6 +253,7 @@ def parse_course(
         title=title,
         summary=summary,
         accreditation=accreditation,
+        minimum_study=minimum_study,
     )
     module_slugs: set[str] = set()
     lesson_lines: dict[str, int] = {}

@@ -77,6 +77,7 @@ def write_course(spec: CourseSpec, report: CourseReport) -> Course:
         "languages": spec.languages,
         "certificate_validity_months": spec.certificate_validity_months,
         "accreditation": spec.accreditation,
+        "minimum_study": spec.minimum_study,
         "content_hash": spec.content_hash,
         "status": Course.Status.PUBLISHED,
     }

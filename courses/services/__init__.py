@@ -6,28 +6,34 @@
 
 from courses.services.learning import (
     TIME_GAP_CAP_SECONDS,
+    LessonNotOpened,
+    StudyTimeTooShort,
     completion_handlers,
-    completion_requirements,
+    course_require_final_quiz,
     enrol,
     enrolment_check_completion,
+    enrolment_final_quiz_passed,
     enrolment_recount,
     enrolments_recount_for_course,
     lesson_complete,
     lesson_open,
+    minimum_study_seconds,
     register_completion_handler,
-    register_completion_requirement,
 )
 
 __all__ = [
     "TIME_GAP_CAP_SECONDS",
     "completion_handlers",
-    "completion_requirements",
+    "LessonNotOpened",
+    "StudyTimeTooShort",
+    "course_require_final_quiz",
     "enrol",
     "enrolment_check_completion",
+    "enrolment_final_quiz_passed",
     "enrolment_recount",
     "enrolments_recount_for_course",
     "lesson_complete",
     "lesson_open",
+    "minimum_study_seconds",
     "register_completion_handler",
-    "register_completion_requirement",
 ]

@@ -1,15 +1,19 @@
 """Learning: enrolment, lesson progress and the completion rule.
 
-Completion rule: an enrolment is complete when every ACTIVE lesson of its course is done and
-every registered completion requirement holds (the assessments app registers "final quiz
-passed"). Completion is written once, by a conditional ``UPDATE … WHERE completed_at IS NULL``;
-the registered completion handlers (certificates, feeds) then each get the enrolment id once,
-after commit. Requirements and handlers are registered from the other apps'
-``AppConfig.ready()``::
+Completion rule, on the courses app's own data: an enrolment is complete when every ACTIVE
+lesson of its course is done and, for a course that ``requires_final_quiz``, the final quiz was
+passed (``Enrolment.final_quiz_passed_at``, stored by the assessments app through
+:func:`enrolment_final_quiz_passed`). Completion is written once, by a conditional
+``UPDATE … WHERE completed_at IS NULL``; the registered completion handlers (certificates,
+feeds) then each get the enrolment id once, after commit::
 
-    from courses.services import register_completion_handler, register_completion_requirement
-    register_completion_requirement(final_quiz_passed)    # fn(enrolment) -> bool
+    from courses.services import register_completion_handler
     register_completion_handler(certificate_on_completion)  # fn(enrolment_id) -> None
+
+A lesson can be marked done only after it was opened. In a course with ``minimum_study``
+(accredited courses) also only after the learner spent at least half of the lesson's stated
+minutes on it (``MINIMUM_STUDY_SHARE``); :class:`StudyTimeTooShort` tells how long is left.
+Measured time gates completion and is shown to the learner; trainers see progress, not minutes.
 
 Time spent is measured on the server only. Every learner request on an enrolment (opening a
 lesson, marking it done) credits the wall-clock time since the previous such request to the
@@ -37,13 +41,25 @@ from organisations.models import Membership, Organisation
 
 TIME_GAP_CAP_SECONDS = 30 * 60
 
-completion_requirements = Registry("completion requirements")
+MINIMUM_STUDY_SHARE = 0.5
+
 completion_handlers = Registry("completion handlers")
 
 
-def register_completion_requirement(fn):
-    """``fn(enrolment) -> bool``: one more condition before an enrolment counts as complete."""
-    return completion_requirements.register(fn)
+class LessonNotOpened(Exception):
+    """The learner tried to mark a lesson done that they never opened."""
+
+
+class StudyTimeTooShort(Exception):
+    """Too little time measured on the lesson yet; ``remaining_seconds`` says how much more."""
+
+    def __init__(self, remaining_seconds: int) -> None:
+        super().__init__(f"{remaining_seconds} seconds of study left")
+        self.remaining_seconds = remaining_seconds
+
+
+def minimum_study_seconds(lesson: Lesson) -> int:
+    return int(lesson.minutes * 60 * MINIMUM_STUDY_SHARE)
 
 
 def register_completion_handler(fn):
@@ -134,13 +150,34 @@ def lesson_open(*, enrolment: Enrolment, lesson: Lesson, now: datetime | None = 
     return gap
 
 
-@transaction.atomic(savepoint=False)
 def lesson_complete(*, enrolment: Enrolment, lesson: Lesson, now: datetime | None = None) -> bool:
     """Mark ``lesson`` as done. Idempotent: returns False (and changes nothing) when it already
-    was. Updates the counters, ``last_lesson`` and checks course completion."""
+    was. Updates the counters, ``last_lesson`` and checks course completion.
+
+    Raises :class:`LessonNotOpened` for a lesson never opened and, in a course with
+    ``minimum_study``, :class:`StudyTimeTooShort`; both write nothing."""
     _check_lesson(enrolment, lesson)
     now = now or timezone.now()
     gap = _time_gap(enrolment, now)
+    progress = (
+        LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson)
+        .values("completed_at", "seconds_spent")
+        .first()
+    )
+    if progress is None:
+        raise LessonNotOpened
+    if progress["completed_at"] is None and enrolment.course.minimum_study:
+        on_screen = gap if enrolment.last_opened_lesson_id == lesson.pk else 0
+        remaining = minimum_study_seconds(lesson) - progress["seconds_spent"] - on_screen
+        if remaining > 0:  # nothing written: the time keeps counting from the last request
+            raise StudyTimeTooShort(remaining)
+    # The refusals above are raised before the transaction: raised inside a joined
+    # transaction (savepoint=False) they would doom the caller's transaction too.
+    return _lesson_mark_done(enrolment=enrolment, lesson=lesson, now=now, gap=gap)
+
+
+@transaction.atomic(savepoint=False)
+def _lesson_mark_done(*, enrolment: Enrolment, lesson: Lesson, now: datetime, gap: int) -> bool:
     if gap and enrolment.last_opened_lesson_id:
         LessonProgress.objects.filter(
             enrolment=enrolment, lesson_id=enrolment.last_opened_lesson_id
@@ -150,10 +187,6 @@ def lesson_complete(*, enrolment: Enrolment, lesson: Lesson, now: datetime | Non
             enrolment=enrolment, lesson=lesson, completed_at__isnull=True
         ).update(completed_at=now, last_seen_at=now)
     )
-    if not newly_done:
-        _, newly_done = LessonProgress.objects.get_or_create(
-            enrolment=enrolment, lesson=lesson, defaults={"completed_at": now, "last_seen_at": now}
-        )
     changes: dict = {"last_activity_at": now, "started_at": Coalesce(F("started_at"), Value(now))}
     if newly_done:
         total, done = _counts(enrolment)
@@ -246,10 +279,12 @@ def _complete_if_rule_holds(
 ) -> bool:
     if enrolment.completed_at is not None or total == 0 or done < total:
         return False
-    if not all(requirement(enrolment) for requirement in completion_requirements):
+    version, requires_final_quiz = Course.objects.values_list("version", "requires_final_quiz").get(
+        pk=enrolment.course_id
+    )
+    if requires_final_quiz and enrolment.final_quiz_passed_at is None:
         return False
     now = now or timezone.now()
-    version = Course.objects.values_list("version", flat=True).get(pk=enrolment.course_id)
     completed = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
         completed_at=now, version_completed=version, lessons_completed=done, progress_percent=100
     )
@@ -273,3 +308,24 @@ def _bound(handler, enrolment_id: int):
 
     call.__qualname__ = f"{getattr(handler, '__qualname__', repr(handler))}({enrolment_id})"
     return call
+
+
+@transaction.atomic(savepoint=False)
+def enrolment_final_quiz_passed(*, enrolment: Enrolment, passed_at: datetime | None = None) -> bool:
+    """Store that the learner passed the course's final quiz (the first pass counts), then
+    complete the enrolment if every lesson is done too. Returns True when this completed it."""
+    passed_at = passed_at or timezone.now()
+    Enrolment.objects.filter(pk=enrolment.pk, final_quiz_passed_at__isnull=True).update(
+        final_quiz_passed_at=passed_at
+    )
+    if enrolment.final_quiz_passed_at is None:
+        enrolment.final_quiz_passed_at = passed_at
+    return enrolment_check_completion(enrolment=enrolment, now=passed_at)
+
+
+@transaction.atomic(savepoint=False)
+def course_require_final_quiz(*, course: Course, required: bool) -> None:
+    """Whether completing ``course`` needs a passed final quiz (the catalogue loader sets it)."""
+    if course.requires_final_quiz != required:
+        course.requires_final_quiz = required
+        course.save(update_fields=["requires_final_quiz"])

@@ -4,6 +4,8 @@ Thin views: access helper → one service → render. htmx requests get a partia
 template; every htmx form is also a plain form.
 """
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -24,7 +27,14 @@ from courses.access import (
 )
 from courses.learner_forms import CatalogueFilterForm
 from courses.pages import course_page_sections, lesson_page_sections, render_sections
-from courses.services import enrol, lesson_complete, lesson_open
+from courses.services import (
+    LessonNotOpened,
+    StudyTimeTooShort,
+    enrol,
+    lesson_complete,
+    lesson_open,
+    minimum_study_seconds,
+)
 
 CATALOGUE_PAGE_SIZE = 24
 
@@ -94,6 +104,9 @@ def _lesson_context(enrolment, page, *, preview: bool = False) -> dict:
         "lesson": page.lesson,
         "preview": preview,
         "progress_percent": enrolment.progress_percent,
+        "minimum_study_minutes": math.ceil(minimum_study_seconds(page.lesson) / 60)
+        if course.minimum_study
+        else None,
     }
 
 
@@ -115,8 +128,27 @@ def lesson_done(request, slug, lesson_slug):
     enrolment = get_enrolment_or_404(request.user, slug)
     lesson = get_active_lesson_or_404(enrolment, lesson_slug)
     was_complete = enrolment.completed_at is not None
-    lesson_complete(enrolment=enrolment, lesson=lesson)
+    refusal = ""
+    try:
+        lesson_complete(enrolment=enrolment, lesson=lesson)
+    except LessonNotOpened:
+        refusal = _("Open and read the lesson first; then you can mark it as done.")
+    except StudyTimeTooShort as short:
+        minutes = max(1, math.ceil(short.remaining_seconds / 60))
+        refusal = ngettext(
+            "This course counts study time for accreditation. Keep reading: you can mark this "
+            "lesson as done in about %(minutes)d minute.",
+            "This course counts study time for accreditation. Keep reading: you can mark this "
+            "lesson as done in about %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
     page = queries.lesson_page(enrolment=enrolment, lesson_slug=lesson_slug)
+    if refusal:
+        if _partial(request):
+            context = _lesson_context(enrolment, page) | {"refusal": refusal}
+            return render(request, "courses/lesson.html#lesson_action", context)
+        messages.error(request, refusal)
+        return redirect(lesson_url(enrolment.course, lesson))
     if _partial(request):
         context = _lesson_context(enrolment, page)
         context["just_done"] = True

@@ -26,6 +26,7 @@ from courses import queries_trainer as queries
 from courses.exports import matrix_csv_lines
 from courses.forms_trainer import AssignmentForm, DueDateForm, MatrixFilterForm
 from courses.models import Assignment
+from courses.pages import render_sections, trainer_learner_sections
 from courses.services import assignments as services
 from courses.services import reminders
 from organisations import permissions
@@ -306,13 +307,22 @@ def group_learner(request, group_id: int, user_id: int):
     group = _group_for_trainer(request.user, group_id)
     learner = _group_learner(group, user_id)
     columns = _columns(queries.active_assignments_queryset().filter(group=group))
+    return _learner_page(request, learner, columns, group=group)
+
+
+def _learner_page(request, learner: User, columns, **context):
+    """Progress and completion per course; no study minutes (staff monitoring would need the
+    works council's consent: the measured time is for the learner and accreditation only)."""
+    details = queries.learner_course_details(learner=learner, columns=columns)
+    enrolments = [item.enrolment for item in details if item.enrolment is not None]
     return render(
         request,
         "courses/trainer/learner.html",
         {
             "learner": learner,
-            "group": group,
-            "courses": queries.learner_course_details(learner=learner, columns=columns),
+            "courses": details,
+            "sections": render_sections(trainer_learner_sections, request, learner, enrolments),
+            **context,
         },
     )
 
@@ -384,17 +394,7 @@ def assignment_learner(request, assignment_id: int, user_id: int):
         learner = _group_learner(assignment.group, user_id)
     else:
         learner = get_object_or_404(User, pk=user_id, direct_assignments=assignment)
-    return render(
-        request,
-        "courses/trainer/learner.html",
-        {
-            "learner": learner,
-            "assignment": assignment,
-            "courses": queries.learner_course_details(
-                learner=learner, columns=_columns([assignment])
-            ),
-        },
-    )
+    return _learner_page(request, learner, _columns([assignment]), assignment=assignment)
 
 
 def _back_to(assignment: Assignment):

@@ -30,6 +30,9 @@ def make_quiz(
         time_limit_minutes=time_limit,
         feedback="per_question" if kind == "check" else "after_submit",
     )
+    if kind == "final":  # as the catalogue loader does
+        course.requires_final_quiz = True
+        course.save(update_fields=["requires_final_quiz"])
     scenario = None
     if scenario_questions:
         scenario = Scenario.objects.create(
@@ -58,6 +61,25 @@ def make_quiz(
                 position=index,
             )
     return quiz
+
+
+def positions_of(attempt, question_id: int, choice_ids) -> list[int]:
+    """What the page would send for these choices: their positions in the frozen layout (a
+    choice that is not shown becomes a position past the end, which the service refuses)."""
+    shown = next((e["c"] for e in attempt.layout if e["q"] == question_id), [])
+    return [shown.index(c) if c in shown else len(shown) + 7 for c in choice_ids]
+
+
+def save_choices(*, attempt, question_id: int, choice_ids, now=None):
+    """``services.response_save`` for tests that think in choice ids."""
+    from assessments import services
+
+    return services.response_save(
+        attempt=attempt,
+        question_id=question_id,
+        positions=positions_of(attempt, question_id, choice_ids),
+        now=now,
+    )
 
 
 def right_choice(question_id: int) -> int:

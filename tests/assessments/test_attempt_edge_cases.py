@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Attempt, Response
-from tests.assessments.conftest import make_quiz, right_choice
+from tests.assessments.conftest import make_quiz, right_choice, save_choices
+from tests.courses.factories import study_lesson
 
 
 def test_handing_in_after_the_time_limit_grades_what_was_saved_in_time(
@@ -21,7 +22,7 @@ def test_handing_in_after_the_time_limit_grades_what_was_saved_in_time(
     with time_machine.travel(start, tick=False):
         attempt = services.attempt_start(quiz=quiz, enrolment=enrolment)
         first, second = attempt.layout[0]["q"], attempt.layout[1]["q"]
-        services.response_save(attempt=attempt, question_id=first, choice_ids=[right_choice(first)])
+        save_choices(attempt=attempt, question_id=first, choice_ids=[right_choice(first)])
     client.force_login(learner)
     with time_machine.travel(start + timedelta(minutes=30), tick=False):
         response = client.post(
@@ -83,11 +84,10 @@ def test_it_draws_the_configured_number_per_category(course, enrolment):
 
 
 def test_passing_the_final_quiz_completes_the_course(course, enrolment):
-    from courses.services import lesson_complete
 
     quiz = make_quiz(course=course, questions=2, shuffle=False)
     for lesson in course.lessons.all():
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
     enrolment.refresh_from_db()
     assert enrolment.completed_at is None  # the final quiz is still required
     failed = services.attempt_start(quiz=quiz, enrolment=enrolment)
@@ -96,9 +96,7 @@ def test_passing_the_final_quiz_completes_the_course(course, enrolment):
     assert enrolment.completed_at is None
     attempt = services.attempt_start(quiz=quiz, enrolment=enrolment)
     for entry in attempt.layout:
-        services.response_save(
-            attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])]
-        )
+        save_choices(attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])])
     assert services.attempt_submit(attempt=attempt).passed
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None

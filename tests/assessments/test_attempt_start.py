@@ -4,7 +4,7 @@ import pytest
 
 from assessments import services
 from assessments.models import Attempt
-from tests.assessments.conftest import make_quiz, right_choice
+from tests.assessments.conftest import make_quiz, right_choice, save_choices
 
 
 def test_it_draws_the_configured_number_and_freezes_the_order(quiz, enrolment):
@@ -54,9 +54,7 @@ def test_it_refuses_a_new_final_attempt_after_passing(course, enrolment):
     quiz = make_quiz(course=course, questions=2)
     attempt = services.attempt_start(quiz=quiz, enrolment=enrolment)
     for entry in attempt.layout:
-        services.response_save(
-            attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])]
-        )
+        save_choices(attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])])
     assert services.attempt_submit(attempt=attempt).passed
     with pytest.raises(services.AssessmentError):
         services.attempt_start(quiz=quiz, enrolment=enrolment)

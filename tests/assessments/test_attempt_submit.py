@@ -6,13 +6,13 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Response
-from tests.assessments.conftest import make_quiz, right_choice, wrong_choice
+from tests.assessments.conftest import make_quiz, right_choice, save_choices, wrong_choice
 
 
 def _answer_all(attempt, right: int):
     for index, entry in enumerate(attempt.layout):
         choice = right_choice(entry["q"]) if index < right else wrong_choice(entry["q"])
-        services.response_save(attempt=attempt, question_id=entry["q"], choice_ids=[choice])
+        save_choices(attempt=attempt, question_id=entry["q"], choice_ids=[choice])
 
 
 def test_it_scores_on_the_server_and_applies_the_pass_mark(quiz, enrolment):
@@ -27,7 +27,7 @@ def test_it_scores_on_the_server_and_applies_the_pass_mark(quiz, enrolment):
 def test_it_counts_unanswered_questions_as_wrong(quiz, enrolment):
     attempt = services.attempt_start(quiz=quiz, enrolment=enrolment)
     first = attempt.layout[0]["q"]
-    services.response_save(attempt=attempt, question_id=first, choice_ids=[right_choice(first)])
+    save_choices(attempt=attempt, question_id=first, choice_ids=[right_choice(first)])
     assert float(services.attempt_submit(attempt=attempt).score) == 20.0
 
 
@@ -37,7 +37,7 @@ def test_it_grades_an_attempt_only_once(quiz, enrolment):
     first = services.attempt_submit(attempt=attempt)
     # A late second submit changes nothing, even if it carried other answers.
     with pytest.raises(services.AssessmentError):
-        services.response_save(
+        save_choices(
             attempt=attempt,
             question_id=attempt.layout[0]["q"],
             choice_ids=[wrong_choice(attempt.layout[0]["q"])],
@@ -53,18 +53,14 @@ def test_it_refuses_choices_outside_the_frozen_layout(quiz, enrolment):
     drawn = {entry["q"] for entry in attempt.layout}
     not_drawn = quiz.questions.exclude(pk__in=drawn).first()
     with pytest.raises(services.AssessmentError):
-        services.response_save(
+        save_choices(
             attempt=attempt, question_id=not_drawn.pk, choice_ids=[right_choice(not_drawn.pk)]
         )
     first = attempt.layout[0]["q"]
     with pytest.raises(services.AssessmentError):
-        services.response_save(
-            attempt=attempt, question_id=first, choice_ids=[right_choice(not_drawn.pk)]
-        )
+        save_choices(attempt=attempt, question_id=first, choice_ids=[right_choice(not_drawn.pk)])
     with pytest.raises(services.AssessmentError):  # two answers to a single-choice question
-        services.response_save(
-            attempt=attempt, question_id=first, choice_ids=attempt.layout[0]["c"][:2]
-        )
+        save_choices(attempt=attempt, question_id=first, choice_ids=attempt.layout[0]["c"][:2])
     assert not Response.objects.filter(attempt=attempt).exists()
 
 
@@ -74,14 +70,14 @@ def test_answers_after_the_time_limit_do_not_count(course, enrolment):
     with time_machine.travel(start, tick=False):
         attempt = services.attempt_start(quiz=quiz, enrolment=enrolment)
         q1, q2 = attempt.layout[0]["q"], attempt.layout[1]["q"]
-        services.response_save(attempt=attempt, question_id=q1, choice_ids=[right_choice(q1)])
+        save_choices(attempt=attempt, question_id=q1, choice_ids=[right_choice(q1)])
     with time_machine.travel(start + timedelta(minutes=10, seconds=20), tick=False):
         # within the grace period: still counts
-        services.response_save(attempt=attempt, question_id=q2, choice_ids=[right_choice(q2)])
+        save_choices(attempt=attempt, question_id=q2, choice_ids=[right_choice(q2)])
     with time_machine.travel(start + timedelta(minutes=12), tick=False):
         q3 = attempt.layout[2]["q"]
         with pytest.raises(services.AssessmentError):
-            services.response_save(attempt=attempt, question_id=q3, choice_ids=[right_choice(q3)])
+            save_choices(attempt=attempt, question_id=q3, choice_ids=[right_choice(q3)])
         graded = services.attempt_submit(attempt=attempt)
     assert float(graded.score) == 50.0
 
@@ -122,5 +118,5 @@ def test_partial_credit_for_multiple_choice(course, enrolment):
     attempt = services.attempt_start(quiz=quiz, enrolment=enrolment)
     choices = list(Choice.objects.filter(question=question).order_by("position"))
     # one right pick (of two) and one wrong pick → (1 − 1) / 2 = 0; one right only → 0.5
-    services.response_save(attempt=attempt, question_id=question.pk, choice_ids=[choices[0].pk])
+    save_choices(attempt=attempt, question_id=question.pk, choice_ids=[choices[0].pk])
     assert float(services.attempt_submit(attempt=attempt).score) == 50.0

@@ -16,6 +16,7 @@ def _question(slug, qtype="single", correct=(0,), choices=3):
     return {
         "slug": slug,
         "type": qtype,
+        "lesson": "stigma-herkennen",
         "text": {"nl": f"Vraag {slug}?", "en": f"Question {slug}?"},
         "explanation": {"nl": "Uitleg.", "en": "Explanation."},
         "choices": [
@@ -32,7 +33,6 @@ def _question(slug, qtype="single", correct=(0,), choices=3):
 def _quiz(questions, draw):
     return {
         "pass_mark": 70,
-        "attempts_allowed": None,
         "questions_per_attempt": draw,
         "shuffle": True,
         "questions": questions,
@@ -78,9 +78,13 @@ def test_it_loads_the_final_quiz_checks_and_questionnaire(db, catalogue):
     assert final.questions.count() == 6
     assert final.questions_per_attempt == 5
     assert final.feedback == "after_submit"
+    assert (final.attempts_allowed, final.retry_after_hours) == (3, 24)  # the defaults
+    assert final.course.requires_final_quiz
+    assert {q.lesson.slug for q in final.questions.select_related("lesson")} == {"stigma-herkennen"}
     check = Quiz.objects.get(kind="check")
     assert check.lesson.slug == "stigma-herkennen"
     assert check.feedback == "per_question"
+    assert (check.attempts_allowed, check.retry_after_hours) == (None, 0)
     survey = Survey.objects.get()
     assert [i.reverse for i in survey.items.all()] == [False, True]
 
@@ -117,6 +121,16 @@ def test_a_question_removed_from_the_bank_is_kept_inactive(db, catalogue):
             "exactly two",
         ),
         (lambda d: d["questions"][1]["text"].update(nl="Wat doet een prostituee?"), "stigmatising"),
+        (lambda d: d["questions"][2].pop("lesson"), "name the lesson it tests"),
+        (
+            lambda d: d["questions"][2].update(lesson="bestaat-niet"),
+            "unknown lesson 'bestaat-niet'",
+        ),
+        (
+            lambda d: d["questions"][3]["explanation"].update(nl="Onwaar. Omdat het zo is."),
+            "opens with the verdict",
+        ),
+        (lambda d: d.update(retry_after_hours=-1), "'retry_after_hours'"),
     ],
 )
 def test_invalid_questions_are_refused_with_file_and_line(db, catalogue, change, message):

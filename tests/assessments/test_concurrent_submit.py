@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from assessments import services
 from assessments.models import Attempt
-from tests.assessments.conftest import right_choice
+from tests.assessments.conftest import right_choice, save_choices
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -24,9 +24,7 @@ def _needs_postgres():
 def test_two_threads_submitting_one_attempt_grade_it_once(quiz, enrolment, monkeypatch):
     attempt = services.attempt_start(quiz=quiz, enrolment=enrolment)
     for entry in attempt.layout:
-        services.response_save(
-            attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])]
-        )
+        save_choices(attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])])
     grades = []
     real_grade = services._grade
     barrier = threading.Barrier(2)

@@ -4,24 +4,34 @@ from assessments.scoring import likert_score, percentage, question_score
 
 
 @pytest.mark.parametrize(
-    ("qtype", "scoring", "correct", "selected", "expected"),
+    ("qtype", "scoring", "correct", "selected", "choices", "expected"),
     [
-        ("single", "all_or_nothing", [1], [1], 1.0),
-        ("single", "all_or_nothing", [1], [2], 0.0),
-        ("single", "all_or_nothing", [1], [], 0.0),
-        ("true_false", "all_or_nothing", [1], [1], 1.0),
-        ("multiple", "all_or_nothing", [1, 2], [1, 2], 1.0),
-        ("multiple", "all_or_nothing", [1, 2], [1], 0.0),
-        ("multiple", "all_or_nothing", [1, 2], [1, 2, 3], 0.0),
-        ("multiple", "partial", [1, 2, 3], [1, 2], 2 / 3),
-        ("multiple", "partial", [1, 2], [1, 3], 0.0),
-        ("multiple", "partial", [1, 2], [1, 3, 4], 0.0),  # never below 0
-        ("multiple", "partial", [1, 2, 3, 4], [1, 2, 3, 5], 0.5),
+        ("single", "all_or_nothing", [1], [1], 3, 1.0),
+        ("single", "all_or_nothing", [1], [2], 3, 0.0),
+        ("single", "all_or_nothing", [1], [], 3, 0.0),
+        ("true_false", "all_or_nothing", [1], [1], 2, 1.0),
+        ("multiple", "all_or_nothing", [1, 2], [1, 2], 4, 1.0),
+        ("multiple", "all_or_nothing", [1, 2], [1], 4, 0.0),
+        ("multiple", "all_or_nothing", [1, 2], [1, 2, 3], 4, 0.0),
+        # partial credit: right picks ÷ right choices − wrong picks ÷ wrong choices, ≥ 0
+        ("multiple", "partial", [1, 2, 3], [1, 2], 4, 2 / 3),
+        ("multiple", "partial", [1, 2, 3], [1, 2, 3, 4], 4, 0.0),  # ticking everything: 0
+        ("multiple", "partial", [1, 2], [1, 2, 3, 4], 4, 0.0),
+        ("multiple", "partial", [1, 2], [1, 3], 4, 0.0),
+        ("multiple", "partial", [1, 2], [1, 3, 4], 4, 0.0),  # never below 0
+        ("multiple", "partial", [1, 2], [1], 4, 0.5),
+        ("multiple", "partial", [1, 2, 3, 4], [1, 2, 3, 5], 6, 0.75 - 0.5),
+        ("multiple", "partial", [1, 2, 3], [1, 2, 3], 3, 1.0),  # no wrong choices at all
+        ("multiple", "partial", [1, 2], [], 4, 0.0),
     ],
 )
-def test_it_scores_each_question_type(qtype, scoring, correct, selected, expected):
+def test_it_scores_each_question_type(qtype, scoring, correct, selected, choices, expected):
     score = question_score(
-        question_type=qtype, scoring=scoring, correct_ids=correct, selected_ids=selected
+        question_type=qtype,
+        scoring=scoring,
+        correct_ids=correct,
+        selected_ids=selected,
+        choice_count=choices,
     )
     assert score == pytest.approx(expected)
 

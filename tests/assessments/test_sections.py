@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from assessments import services
-from tests.assessments.conftest import make_quiz, right_choice
+from tests.assessments.conftest import make_quiz, right_choice, save_choices
 
 
 def test_the_lesson_page_offers_its_knowledge_check(client, learner, course, enrolment):
@@ -16,9 +16,7 @@ def test_the_lesson_page_offers_its_knowledge_check(client, learner, course, enr
     assert reverse("assessments:start", args=[check.pk]) in html
     attempt = services.attempt_start(quiz=check, enrolment=enrolment)
     for entry in attempt.layout:
-        services.response_save(
-            attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])]
-        )
+        save_choices(attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])])
     services.attempt_submit(attempt=attempt)
     html = client.get(url).content.decode()
     assert "Your last score: 100%." in html

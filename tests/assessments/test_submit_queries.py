@@ -3,7 +3,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments import services
 from tests import factories
-from tests.assessments.conftest import make_quiz, right_choice
+from tests.assessments.conftest import make_quiz, right_choice, save_choices
 
 
 def _submit_queries(course, learner, questions):
@@ -11,9 +11,7 @@ def _submit_queries(course, learner, questions):
     quiz = make_quiz(course=course, questions=questions)
     attempt = services.attempt_start(quiz=quiz, enrolment=enrolment)
     for entry in attempt.layout:
-        services.response_save(
-            attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])]
-        )
+        save_choices(attempt=attempt, question_id=entry["q"], choice_ids=[right_choice(entry["q"])])
     with CaptureQueriesContext(connection) as context:
         services.attempt_submit(attempt=attempt)
     return len(context.captured_queries)

@@ -1,17 +1,22 @@
 """Lesson completion and the course completion rule, requirements and handlers."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from courses.models import Enrolment, LessonProgress
 from courses.services import (
+    LessonNotOpened,
     completion_handlers,
-    completion_requirements,
     enrol,
     enrolment_check_completion,
+    enrolment_final_quiz_passed,
     enrolment_recount,
     lesson_complete,
 )
-from tests.courses.factories import make_course
+from tests.courses.factories import make_course, study_lesson
+
+T_PASS = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
 def lessons_of(course):
@@ -20,13 +25,13 @@ def lessons_of(course):
 
 def complete_all(enrolment):
     for lesson in lessons_of(enrolment.course):
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
 
 
 def test_completing_a_lesson_updates_the_counters_and_last_lesson(enrolment):
     first, second = lessons_of(enrolment.course)[:2]
 
-    assert lesson_complete(enrolment=enrolment, lesson=second) is True
+    assert study_lesson(enrolment=enrolment, lesson=second) is True
 
     enrolment.refresh_from_db()
     assert (enrolment.lessons_completed, enrolment.progress_percent) == (1, 25)
@@ -39,11 +44,11 @@ def test_completing_a_lesson_updates_the_counters_and_last_lesson(enrolment):
 
 def test_completing_a_lesson_twice_changes_nothing(enrolment):
     first, second = lessons_of(enrolment.course)[:2]
-    lesson_complete(enrolment=enrolment, lesson=first)
-    lesson_complete(enrolment=enrolment, lesson=second)
+    study_lesson(enrolment=enrolment, lesson=first)
+    study_lesson(enrolment=enrolment, lesson=second)
     done_at = LessonProgress.objects.get(lesson=first).completed_at
 
-    assert lesson_complete(enrolment=enrolment, lesson=first) is False
+    assert study_lesson(enrolment=enrolment, lesson=first) is False
 
     enrolment.refresh_from_db()
     assert enrolment.lessons_completed == 2
@@ -55,7 +60,7 @@ def test_a_lesson_of_another_course_is_refused(enrolment):
     other = make_course(lessons=1)
 
     with pytest.raises(ValueError):
-        lesson_complete(enrolment=enrolment, lesson=lessons_of(other)[0])
+        study_lesson(enrolment=enrolment, lesson=lessons_of(other)[0])
 
 
 def test_an_inactive_lesson_is_refused(enrolment):
@@ -64,7 +69,7 @@ def test_an_inactive_lesson_is_refused(enrolment):
     lesson.save(update_fields=["is_active"])
 
     with pytest.raises(ValueError):
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
 
 
 def test_the_enrolment_completes_when_all_active_lessons_are_done(enrolment):
@@ -72,10 +77,10 @@ def test_the_enrolment_completes_when_all_active_lessons_are_done(enrolment):
     enrolment.course.save(update_fields=["version"])
     *rest, last = lessons_of(enrolment.course)
     for lesson in rest:
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
     assert Enrolment.objects.get().completed_at is None
 
-    lesson_complete(enrolment=enrolment, lesson=last)
+    study_lesson(enrolment=enrolment, lesson=last)
 
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
@@ -89,7 +94,7 @@ def test_inactive_lessons_do_not_count(enrolment):
     removed.save(update_fields=["is_active"])
 
     for lesson in rest:
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
 
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
@@ -103,24 +108,56 @@ def test_a_course_without_active_lessons_never_completes(learner):
     assert enrolment_check_completion(enrolment=enrolment) is False
 
 
-def test_every_registered_requirement_must_hold(enrolment):
-    quiz_passed = {"value": False}
+def test_a_course_with_a_final_quiz_completes_only_once_it_is_passed(enrolment):
+    enrolment.course.requires_final_quiz = True
+    enrolment.course.save(update_fields=["requires_final_quiz"])
 
-    def final_quiz_passed(candidate):
-        assert candidate.pk == enrolment.pk
-        return quiz_passed["value"]
+    complete_all(enrolment)
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is None
+    assert enrolment.progress_percent == 100
 
-    with completion_requirements.override(final_quiz_passed, lambda candidate: True):
-        complete_all(enrolment)
-        enrolment.refresh_from_db()
-        assert enrolment.completed_at is None
-        assert enrolment.progress_percent == 100
-
-        quiz_passed["value"] = True
-        assert enrolment_check_completion(enrolment=enrolment) is True
+    assert enrolment_final_quiz_passed(enrolment=enrolment) is True
 
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
+    assert enrolment.final_quiz_passed_at is not None
+
+
+def test_passing_the_final_quiz_first_completes_with_the_last_lesson(enrolment):
+    enrolment.course.requires_final_quiz = True
+    enrolment.course.save(update_fields=["requires_final_quiz"])
+
+    assert enrolment_final_quiz_passed(enrolment=enrolment) is False  # lessons still to do
+    complete_all(enrolment)
+
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+
+
+def test_the_first_pass_of_the_final_quiz_is_kept(enrolment):
+    first = enrolment_final_quiz_passed(enrolment=enrolment, passed_at=T_PASS)
+    enrolment_final_quiz_passed(enrolment=enrolment, passed_at=T_PASS + timedelta(days=3))
+
+    enrolment.refresh_from_db()
+    assert first is False
+    assert enrolment.final_quiz_passed_at == T_PASS
+
+
+def test_completion_reads_only_the_courses_app(enrolment):
+    """The completion rule is on courses' own data: no registry of other apps' requirements."""
+    import courses.services.learning as learning
+
+    assert not hasattr(learning, "completion_requirements")
+
+
+def test_a_lesson_never_opened_cannot_be_marked_done(enrolment):
+    lesson = lessons_of(enrolment.course)[0]
+
+    with pytest.raises(LessonNotOpened):
+        lesson_complete(enrolment=enrolment, lesson=lesson)
+
+    assert not LessonProgress.objects.exists()
 
 
 def test_handlers_run_once_after_commit(enrolment, django_capture_on_commit_callbacks):
@@ -133,7 +170,7 @@ def test_handlers_run_once_after_commit(enrolment, django_capture_on_commit_call
         assert len(callbacks) == 2
         with django_capture_on_commit_callbacks(execute=True) as again:
             assert enrolment_check_completion(enrolment=enrolment) is False
-            lesson_complete(enrolment=enrolment, lesson=lessons_of(enrolment.course)[0])
+            study_lesson(enrolment=enrolment, lesson=lessons_of(enrolment.course)[0])
 
     assert calls == [enrolment.pk, ("feed", enrolment.pk)]
     assert again == []
@@ -182,7 +219,7 @@ def test_registering_twice_registers_once():
 def test_recount_counts_only_active_lessons(enrolment):
     first, second, third, _ = lessons_of(enrolment.course)
     for lesson in (first, second, third):
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
     third.is_active = False
     third.save(update_fields=["is_active"])
 

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from courses import pages
 from courses.models import Course
-from courses.services import enrol, lesson_complete
-from tests.courses.factories import make_course
+from courses.services import enrol
+from tests.courses.factories import make_course, study_lesson
 
 
 def url(course):
@@ -63,8 +63,8 @@ def test_continue_goes_to_the_first_lesson_not_done_after_the_last_one_done(
 ):
     enrolment = enrol(user=learner, course=course)
     first, second, third, fourth = lessons_of(course)
-    lesson_complete(enrolment=enrolment, lesson=third)
-    lesson_complete(enrolment=enrolment, lesson=first)
+    study_lesson(enrolment=enrolment, lesson=third)
+    study_lesson(enrolment=enrolment, lesson=first)
     client.force_login(learner)
 
     response = client.get(url(course))
@@ -75,14 +75,14 @@ def test_continue_goes_to_the_first_lesson_not_done_after_the_last_one_done(
     assert "2 of 4 lessons done (50 %)" in html
     assert html.count("Not done") == 2
 
-    lesson_complete(enrolment=enrolment, lesson=fourth)
+    study_lesson(enrolment=enrolment, lesson=fourth)
     assert client.get(url(course)).context["outline"].next_lesson == second
 
 
 def test_continue_after_the_last_lesson_wraps_to_the_first_not_done(client, learner, course):
     enrolment = enrol(user=learner, course=course)
     *_, last = lessons_of(course)
-    lesson_complete(enrolment=enrolment, lesson=last)
+    study_lesson(enrolment=enrolment, lesson=last)
     client.force_login(learner)
 
     assert client.get(url(course)).context["outline"].next_lesson == lessons_of(course)[0]
@@ -91,7 +91,7 @@ def test_continue_after_the_last_lesson_wraps_to_the_first_not_done(client, lear
 def test_a_completed_course_says_so(client, learner, course):
     enrolment = enrol(user=learner, course=course)
     for lesson in lessons_of(course):
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
     client.force_login(learner)
 
     html = client.get(url(course)).content.decode()
@@ -150,7 +150,7 @@ def test_the_number_of_queries_does_not_grow_with_lessons(
     large = make_course(lessons=16, per_module=4)
     for course in (small, large):
         enrolment = enrol(user=learner, course=course)
-        lesson_complete(enrolment=enrolment, lesson=lessons_of(course)[0])
+        study_lesson(enrolment=enrolment, lesson=lessons_of(course)[0])
     client.get(url(small))  # the session is warm
 
     queries_small = count_queries(lambda: client.get(url(small)))

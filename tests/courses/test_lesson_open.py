@@ -76,6 +76,7 @@ def test_marking_as_done_credits_the_reading_time(enrolment):
 
 def test_reopening_a_done_lesson_keeps_it_done(enrolment):
     first = lessons(enrolment)[0]
+    lesson_open(enrolment=enrolment, lesson=first, now=T0 - timedelta(minutes=3))
     lesson_complete(enrolment=enrolment, lesson=first, now=T0)
 
     lesson_open(enrolment=enrolment, lesson=first, now=T0 + timedelta(minutes=1))

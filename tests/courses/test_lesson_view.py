@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from courses import pages
 from courses.models import Course, Enrolment, LessonProgress
-from courses.services import enrol, lesson_complete
-from tests.courses.factories import make_course
+from courses.services import enrol
+from tests.courses.factories import make_course, study_lesson
 from tests.factories import MemberFactory
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -182,6 +182,7 @@ def test_mark_as_done_without_javascript_goes_to_the_next_lesson(client, learner
     course = enrolment.course
     first, second = lessons_of(course)[:2]
     client.force_login(learner)
+    client.get(url(course, first))
 
     response = client.post(done_url(course, first))
 
@@ -200,8 +201,9 @@ def test_mark_as_done_on_the_last_lesson_completes_and_goes_to_the_course(
     course = enrolment.course
     *rest, last = lessons_of(course)
     for lesson in rest:
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
     client.force_login(learner)
+    client.get(url(course, last))
 
     response = client.post(done_url(course, last))
 
@@ -214,6 +216,7 @@ def test_mark_as_done_with_htmx_swaps_the_button_and_the_progress(client, learne
     course = enrolment.course
     first, second = lessons_of(course)[:2]
     client.force_login(learner)
+    client.get(url(course, first))
 
     response = client.post(done_url(course, first), HTTP_HX_REQUEST="true")
 
@@ -238,7 +241,7 @@ def test_mark_as_done_with_htmx_swaps_the_button_and_the_progress(client, learne
 def test_a_done_lesson_shows_the_next_step_instead_of_the_button(client, learner, enrolment):
     course = enrolment.course
     first = lessons_of(course)[0]
-    lesson_complete(enrolment=enrolment, lesson=first)
+    study_lesson(enrolment=enrolment, lesson=first)
     client.force_login(learner)
 
     html = client.get(url(course, first)).content.decode()
@@ -259,6 +262,7 @@ def test_mark_as_done_needs_a_post(client, learner, enrolment):
 def test_mark_as_done_twice_counts_once(client, learner, enrolment):
     client.force_login(learner)
     first = lessons_of(enrolment.course)[0]
+    client.get(url(enrolment.course, first))
 
     client.post(done_url(enrolment.course, first))
     client.post(done_url(enrolment.course, first))
@@ -277,7 +281,7 @@ def test_the_lesson_page_needs_at_most_10_queries(
     large = make_course(lessons=20, per_module=5)
     for course in (small, large):
         enrolment = enrol(user=learner, course=course)
-        lesson_complete(enrolment=enrolment, lesson=lessons_of(course)[0])
+        study_lesson(enrolment=enrolment, lesson=lessons_of(course)[0])
         client.get(url(course, lessons_of(course)[0]))
 
     first_visit_small = count_queries(lambda: client.get(url(small, lessons_of(small)[1])))
@@ -303,3 +307,54 @@ def test_mark_as_done_with_htmx_stays_small(client, learner, count_queries, cour
 
     assert queries <= 14
     assert enrolment.progress.filter(completed_at__isnull=False).count() == 1
+
+
+def test_a_lesson_never_opened_cannot_be_marked_done(client, learner, enrolment):
+    course = enrolment.course
+    first = lessons_of(course)[0]
+    client.force_login(learner)
+
+    response = client.post(done_url(course, first), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert "Open and read the lesson first" in response.content.decode()
+    assert not LessonProgress.objects.exists()
+    plain = client.post(done_url(course, first), follow=True)
+    assert "Open and read the lesson first" in plain.content.decode()
+    assert Enrolment.objects.get().lessons_completed == 0
+
+
+def test_an_accredited_course_counts_half_the_stated_minutes_first(client, learner, enrolment):
+    course = enrolment.course
+    course.minimum_study = True
+    course.save(update_fields=["minimum_study"])
+    first = lessons_of(course)[0]
+    first.minutes = 6
+    first.save(update_fields=["minutes"])
+    client.force_login(learner)
+    with time_machine.travel(datetime(2026, 11, 2, 10, 0, tzinfo=UTC), tick=False) as clock:
+        page = client.get(url(course, first)).content.decode()
+        assert "after at least 3 minutes on it" in page
+        clock.shift(timedelta(seconds=70))
+
+        early = client.post(done_url(course, first), HTTP_HX_REQUEST="true").content.decode()
+
+        assert "in about 2 minutes" in early
+        assert LessonProgress.objects.get().completed_at is None
+        clock.shift(timedelta(seconds=115))
+        client.post(done_url(course, first))
+
+    progress = LessonProgress.objects.get()
+    assert progress.completed_at is not None
+    assert progress.seconds_spent == 185
+
+
+def test_a_course_without_minimum_study_needs_only_the_opening(client, learner, enrolment):
+    course = enrolment.course
+    first = lessons_of(course)[0]
+    client.force_login(learner)
+    client.get(url(course, first))
+
+    client.post(done_url(course, first))
+
+    assert LessonProgress.objects.get().completed_at is not None

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from courses import loader
 from courses.loader import LoaderError, load_catalogue
 from courses.models import Course, Enrolment, Lesson, LessonProgress, Module
-from courses.services import enrol, lesson_complete
+from courses.services import enrol
 from tests.courses.conftest import FIXTURE_COURSE
+from tests.courses.factories import study_lesson
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
@@ -170,7 +171,7 @@ def test_it_keeps_a_removed_lesson_inactive_with_its_progress(db, catalogue_dir,
     course = Course.objects.get()
     enrolment = enrol(user=learner, course=course)
     for slug in ("stigma-herkennen", "hoe-stigma-werkt"):
-        lesson_complete(enrolment=enrolment, lesson=Lesson.objects.get(slug=slug))
+        study_lesson(enrolment=enrolment, lesson=Lesson.objects.get(slug=slug))
     assert Enrolment.objects.get().progress_percent == 66
     remove_lesson(catalogue_dir, "hoe-stigma-werkt")
 
@@ -189,10 +190,10 @@ def test_it_makes_an_added_lesson_required(db, catalogue_dir, learner, trainer):
     load_catalogue(catalogue_dir)
     course = Course.objects.get()
     in_progress = enrol(user=learner, course=course)
-    lesson_complete(enrolment=in_progress, lesson=Lesson.objects.get(slug="stigma-herkennen"))
+    study_lesson(enrolment=in_progress, lesson=Lesson.objects.get(slug="stigma-herkennen"))
     done = enrol(user=trainer, course=course)
     for lesson in course.lessons.all():
-        lesson_complete(enrolment=done, lesson=lesson)
+        study_lesson(enrolment=done, lesson=lesson)
     add_lesson(catalogue_dir, "nabespreken")
 
     report = load_catalogue(catalogue_dir)
@@ -236,7 +237,7 @@ def test_it_completes_enrolments_whose_only_missing_lesson_was_removed(
     load_catalogue(catalogue_dir)
     enrolment = enrol(user=learner, course=Course.objects.get())
     for slug in ("stigma-herkennen", "een-controle"):
-        lesson_complete(enrolment=enrolment, lesson=Lesson.objects.get(slug=slug))
+        study_lesson(enrolment=enrolment, lesson=Lesson.objects.get(slug=slug))
     remove_lesson(catalogue_dir, "hoe-stigma-werkt")
 
     report = load_catalogue(catalogue_dir)

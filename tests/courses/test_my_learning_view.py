@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from courses import pages
 from courses.models import Assignment, Course
-from courses.services import enrol, lesson_complete
-from tests.courses.factories import make_course
+from courses.services import enrol
+from tests.courses.factories import make_course, study_lesson
 from tests.factories import CourseFactory, GroupFactory, GroupMemberFactory
 
 URL = reverse("courses:my_learning")
@@ -27,7 +27,7 @@ def assign(*, course, organisation, due, learners=(), group=None, **fields) -> A
 
 def complete(enrolment):
     for lesson in enrolment.course.lessons.all():
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
 
 
 def get(client):
@@ -148,7 +148,7 @@ def test_assigned_courses_show_their_progress(client, learner, organisation):
         course=course, organisation=organisation, due=TODAY + timedelta(days=9), learners=[learner]
     )
     enrolment = enrol(user=learner, course=course)
-    lesson_complete(enrolment=enrolment, lesson=course.lessons.first())
+    study_lesson(enrolment=enrolment, lesson=course.lessons.first())
     client.force_login(learner)
 
     response = get(client)
@@ -163,7 +163,7 @@ def test_in_progress_and_completed_courses(client, learner):
     started = make_course(lessons=2, title_nl="Bezig")
     finished = make_course(lessons=1, title_nl="Klaar")
     enrolled = make_course(lessons=2, title_nl="Ingeschreven")
-    lesson_complete(enrolment=enrol(user=learner, course=started), lesson=started.lessons.first())
+    study_lesson(enrolment=enrol(user=learner, course=started), lesson=started.lessons.first())
     complete(enrol(user=learner, course=finished))
     enrol(user=learner, course=enrolled)
     client.force_login(learner)
@@ -249,7 +249,7 @@ def test_the_number_of_queries_does_not_grow_with_courses(
                 due=TODAY,
                 learners=[learner],
             )
-            lesson_complete(
+            study_lesson(
                 enrolment=enrol(user=learner, course=assigned), lesson=assigned.lessons.first()
             )
             complete(enrol(user=learner, course=make_course(lessons=1)))

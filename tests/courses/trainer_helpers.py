@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from courses.models import Assignment, Course, Lesson
-from courses.services import enrol, lesson_complete, lesson_open
+from courses.services import enrol, lesson_open
 from courses.services.assignments import assignment_create
 from organisations.models import Group, GroupMember
+from tests.courses.factories import study_lesson
 from tests.factories import GroupFactory, MemberFactory
 
 
@@ -47,7 +48,7 @@ def complete_lessons(user, course: Course, count: int | None = None):
     lessons = list(Lesson.objects.filter(course=course, is_active=True).order_by("position"))
     for lesson in lessons[: len(lessons) if count is None else count]:
         lesson_open(enrolment=enrolment, lesson=lesson)
-        lesson_complete(enrolment=enrolment, lesson=lesson)
+        study_lesson(enrolment=enrolment, lesson=lesson)
     enrolment.refresh_from_db()
     return enrolment
 

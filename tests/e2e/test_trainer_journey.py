@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 
 from courses.models import Assignment, Enrolment, Lesson
-from courses.services import enrol, lesson_complete, lesson_open
-from tests.courses.factories import make_course
+from courses.services import enrol, lesson_open
+from tests.courses.factories import make_course, study_lesson
 from tests.factories import GroupFactory, GroupMemberFactory, MemberFactory, OrganisationFactory
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +62,7 @@ def test_a_trainer_assigns_a_course_and_follows_progress(page, axe_check, log_in
     enrolment = enrol(user=learners[0], course=course)
     lesson = Lesson.objects.filter(course=course).order_by("position").first()
     lesson_open(enrolment=enrolment, lesson=lesson)
-    lesson_complete(enrolment=enrolment, lesson=lesson)
+    study_lesson(enrolment=enrolment, lesson=lesson)
 
     page.reload()
     lotte = page.get_by_role("row").filter(has_text="Lotte Learner")
