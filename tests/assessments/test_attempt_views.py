@@ -194,3 +194,28 @@ def test_attempt_page_queries_do_not_grow_with_questions(
         assert client.get(reverse("assessments:attempt", args=[small.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("assessments:attempt", args=[large.pk])).status_code == 200
+
+
+def test_a_finished_knowledge_check_links_back_to_its_lesson_and_on(client, learner, enrolment):
+    from tests.courses.factories import make_course
+
+    course = make_course(lessons=3)
+    enrolment.course = course
+    enrolment.save(update_fields=["course"])
+    first, second = list(course.lessons.order_by("position"))[:2]
+    check = make_quiz(course=course, kind="check", lesson=first, questions=1)
+    attempt = services.attempt_start(quiz=check, enrolment=enrolment)
+    client.force_login(learner)
+    question = attempt.layout[0]["q"]
+
+    html = client.post(
+        reverse("assessments:answer", args=[attempt.pk, question]),
+        {f"q{question}": pick(attempt, question, right_choice(question))},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    assert 'id="check-next" hx-swap-oob="true"' in html
+    assert reverse("courses:lesson", args=[course.slug, first.slug]) in html
+    assert reverse("courses:lesson", args=[course.slug, second.slug]) in html
+    review = client.get(reverse("assessments:review", args=[attempt.pk])).content.decode()
+    assert reverse("courses:lesson", args=[course.slug, second.slug]) in review

@@ -235,3 +235,19 @@ def test_sort_links_and_filters_work_as_plain_links(client, trainer, organisatio
     assert f'action="{url(group)}"' in html
     assert f"/trainer/groups/{group.pk}/export.csv?status=not_done" in html
     assert assignment.pk
+
+
+def test_lessons_done_without_a_passed_quiz_says_so(client, trainer, group, course):
+    """Not "in progress 100 %": every lesson is done, the final quiz is still to pass."""
+    course.requires_final_quiz = True
+    course.save(update_fields=["requires_final_quiz"])
+    (learner,) = add_learners(group.organisation, 1, group=group)
+    assign(trainer, course, group=group)
+    complete_lessons(learner, course)
+    client.force_login(trainer)
+
+    html = client.get(url(group)).content.decode()
+
+    assert Enrolment.objects.get(user=learner, course=course).completed_at is None
+    assert "Lessons done, quiz not passed yet" in html
+    assert "In progress 100 %" not in html

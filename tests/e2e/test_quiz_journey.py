@@ -1,8 +1,12 @@
-"""A learner fails the final quiz, reads the feedback, retries, passes, and the course is
-complete — with the keyboard only, and axe-clean on every page on the way."""
+"""A learner fails the final quiz, reads the review (explanations, never the right choices),
+waits out the retry time, passes, and the course is complete — with the keyboard only, and
+axe-clean on every page on the way."""
+
+from datetime import timedelta
 
 import pytest
 
+from assessments.models import Attempt, Choice
 from courses.models import Enrolment
 from courses.services.learning import enrol
 from tests.assessments.conftest import make_quiz
@@ -34,13 +38,25 @@ def _tab_to_text(page, text: str) -> None:
     _tab_until(page, lambda f: f["text"] == text, repr(text))
 
 
-def _answer_with_keyboard(page, question_ids: list[int], *, right: bool) -> None:
-    """Tab into each question's radio group; Space picks the first (right) answer, the
-    arrow key moves to and picks the second (wrong) one."""
-    for question_id in question_ids:
+def _answer_with_keyboard(page, attempt: Attempt, *, right: bool) -> None:
+    """Tab into each question's radio group (focus lands on its first choice); Space picks
+    it, each arrow press moves to and picks the next one. The choices are shuffled per attempt,
+    so the test reads where the right (or a wrong) one landed from the frozen layout."""
+    for entry in attempt.layout:
+        question_id = entry["q"]
+        correct = Choice.objects.get(question_id=question_id, is_correct=True).pk
+        target = next(i for i, c in enumerate(entry["c"]) if (c == correct) == right)
         _tab_until(page, lambda f, q=question_id: f["name"] == f"q{q}", f"question {question_id}")
-        page.keyboard.press("Space" if right else "ArrowDown")
+        if target == 0:
+            page.keyboard.press("Space")
+        for _ in range(target):
+            page.keyboard.press("ArrowDown")
         page.wait_for_selector(f"#status-{question_id}:has-text('Answer saved')")
+        page.wait_for_function(
+            "([name, value]) => document.querySelector(`input[name=${name}]:checked`)?.value"
+            " === value",
+            arg=[f"q{question_id}", str(target)],
+        )
 
 
 def test_a_learner_fails_retries_and_passes_the_final_quiz(page, axe_check, log_in, settings):
@@ -49,8 +65,9 @@ def test_a_learner_fails_retries_and_passes_the_final_quiz(page, axe_check, log_
     learner = MemberFactory(organisation=organisation, user__name="Lotte Learner").user
     course = CourseFactory(title_nl="Bejegening", title_en="Treatment")
     lesson = LessonFactory(module__course=course)
-    quiz = make_quiz(course=course, questions=3, shuffle=False)
-    question_ids = list(quiz.questions.order_by("position").values_list("pk", flat=True))
+    quiz = make_quiz(course=course, questions=3, attempts_allowed=3)
+    quiz.retry_after_hours = 1  # shortened for the test; the catalogue's final quizzes say 24
+    quiz.save(update_fields=["retry_after_hours"])
     enrolment = enrol(user=learner, course=course, organisation=organisation)
     study_lesson(enrolment=enrolment, lesson=lesson)
     log_in(learner)
@@ -66,31 +83,42 @@ def test_a_learner_fails_retries_and_passes_the_final_quiz(page, axe_check, log_
     page.wait_for_url("**/assessments/attempts/*/")
     axe_check(page)
 
-    _answer_with_keyboard(page, question_ids, right=False)
+    _answer_with_keyboard(page, Attempt.objects.get(quiz=quiz, number=1), right=False)
     axe_check(page)
     _tab_to_text(page, "Hand in")
     page.keyboard.press("Enter")
     page.wait_for_url("**/review/")
     assert page.get_by_text("Your score: 0%.").is_visible()
-    # the feedback and the explanation are there to learn from
-    assert page.get_by_text("TERUGKOPPELING-0-1").is_visible()
+    # the explanation is there to learn from; the right choices are not
     assert page.get_by_text("UITLEG-0").is_visible()
+    assert page.get_by_text("TERUGKOPPELING-0-0").count() == 0
+    assert page.get_by_text("correct answer").count() == 0
+    assert page.get_by_text("Antwoord 0.0").count() == 0  # the right choice's text
+    assert page.get_by_text("The right answers are shown once you pass.").is_visible()
+    assert page.get_by_text("You can try again at").is_visible()
+    assert page.get_by_role("button", name="Try again").count() == 0
     axe_check(page)
 
+    # wait out the retry time (moved back an hour instead of waiting one)
+    first = Attempt.objects.get(quiz=quiz, number=1)
+    Attempt.objects.filter(pk=first.pk).update(submitted_at=first.submitted_at - timedelta(hours=1))
+    page.reload()
     _tab_to_text(page, "Try again")
     page.keyboard.press("Enter")
     page.wait_for_url("**/assessments/attempts/*/")
     assert page.get_by_role("heading", name="Final quiz, attempt 2").is_visible()
-    _answer_with_keyboard(page, question_ids, right=True)
+    _answer_with_keyboard(page, Attempt.objects.get(quiz=quiz, number=2), right=True)
     _tab_to_text(page, "Hand in")
     page.keyboard.press("Enter")
     page.wait_for_url("**/review/")
     assert page.get_by_text("Your score: 100%.").is_visible()
     assert page.get_by_text("You passed.").is_visible()
+    assert page.get_by_text("correct answer").count() == 3  # after passing, the key shows
     axe_check(page)
 
     enrolment = Enrolment.objects.get(pk=enrolment.pk)
     assert enrolment.completed_at is not None
+    assert enrolment.final_quiz_passed_at is not None
     _tab_to_text(page, "Back to the course")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/courses/{course.slug}/")
