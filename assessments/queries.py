@@ -158,7 +158,7 @@ class ShownChoice:
     shuffled order: the only thing the page sends back. ``correct`` and ``feedback`` are filled
     only when the key may be shown."""
 
-    value: int
+    value: str  # a string: rendered as is, without number localisation (hundreds per page)
     text: str
     selected: bool
     correct: bool | None = None
@@ -182,9 +182,20 @@ class AttemptItem:
     reveal: bool = False
     explain: bool = False
     score: float | None = None
+    answer_url: str = ""  # set by the view
+
+    @property
+    def key(self) -> str:
+        """The question's id as the page uses it (field name, element ids)."""
+        return str(self.question.pk)
+
+    @property
+    def n(self) -> str:
+        return str(self.number)
 
     @property
     def lesson(self):
+        """The lesson to reread (loaded for reviews only)."""
         return self.question.lesson
 
 
@@ -202,11 +213,15 @@ def attempt_items(
     from assessments.models import Question
 
     entries = [e for e in attempt.layout if question_id is None or e["q"] == question_id]
-    questions = (
-        Question.objects.filter(pk__in=[e["q"] for e in entries])
-        .select_related("scenario", "lesson")
-        .prefetch_related("choices")
+    questions = Question.objects.filter(pk__in=[e["q"] for e in entries]).prefetch_related(
+        "choices"
     )
+    if review:  # the lesson to reread, without its body
+        questions = questions.select_related("scenario", "lesson").defer(
+            "lesson__body_nl", "lesson__body_en"
+        )
+    else:
+        questions = questions.select_related("scenario")
     by_id = {q.pk: q for q in questions}
     responses = {
         r.question_id: r
@@ -235,7 +250,7 @@ def attempt_items(
                 continue
             choices.append(
                 ShownChoice(
-                    value=position,
+                    value=str(position),
                     text=choice.text,
                     selected=choice_id in selected,
                     correct=choice.is_correct if reveal else None,

@@ -7,17 +7,19 @@ Integrity rules live here (views only call these):
   order, so nothing it carries tells a right choice from a wrong one, nor the file order;
 - only positions that exist in the frozen layout are accepted; extra POST fields are never read;
 - answers saved after the deadline plus ``GRACE`` do not count;
-- a submission grades an attempt exactly once (the attempt row is locked while grading);
+- a submission grades an attempt exactly once (the attempt row is locked while grading), and
+  an answer saved at the same moment is either graded or refused;
 - attempts beyond ``Quiz.attempts_allowed`` plus the extra attempts granted are refused, and
   after a failed attempt the next opens ``Quiz.retry_after_hours`` later (an extra attempt
   opens at once); every attempt draws afresh.
 """
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -228,7 +230,6 @@ def _choices_at(entry: dict, positions: list[int]) -> list[int]:
     return sorted({shown[position] for position in positions})
 
 
-@transaction.atomic
 def response_save(
     *,
     attempt: Attempt,
@@ -239,19 +240,10 @@ def response_save(
     """Save (or replace) the answer to one question of an open attempt. ``positions`` are the
     positions of the picked choices in the frozen order (what the page sends).
 
-    The hot path of the platform: the attempt row lock and one upsert."""
+    The most frequent write of the platform, so a final-quiz answer is one statement: an
+    upsert that only writes while the attempt is still open (see ``_upsert_while_open``). The
+    layout and the deadline are fixed at the start, so they are checked on the caller's copy."""
     now = now or timezone.now()
-    locked = (
-        Attempt.objects.select_for_update()
-        .filter(pk=attempt.pk)
-        .values("status", "deadline", "layout")
-        .get()
-    )
-    attempt.status, attempt.deadline, attempt.layout = (
-        locked["status"],
-        locked["deadline"],
-        locked["layout"],
-    )
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise AssessmentError(_("This attempt has already been submitted."))
     if _expired(attempt, now):
@@ -265,27 +257,63 @@ def response_save(
     )
     if question_type in (Question.Type.SINGLE, Question.Type.TRUE_FALSE) and len(selected) > 1:
         raise AssessmentError(_("Choose one answer."))
-    response = Response(
+    if attempt.quiz.kind == Quiz.Kind.CHECK:
+        return _check_answer_save(attempt, question_id, selected, now)
+    if not _upsert_while_open(attempt.pk, question_id, selected, now):
+        raise AssessmentError(_("This attempt has already been submitted."))
+    return Response(
         attempt_id=attempt.pk, question_id=question_id, selected=selected, answered_at=now
     )
-    if attempt.quiz.kind == Quiz.Kind.CHECK:
-        # checking reveals the explanation and locks the answer: never for an empty answer
-        if not selected:
-            raise AssessmentError(_("Choose an answer first."))
-        response, created = Response.objects.get_or_create(
-            attempt_id=attempt.pk,
-            question_id=question_id,
-            defaults={"selected": selected, "answered_at": now},
-        )
-        if not created:  # the attempt row is locked: no race between the check and the insert
-            raise AssessmentError(_("You have already checked this answer."))
-        return response
-    Response.objects.bulk_create(
-        [response],
-        update_conflicts=True,
-        unique_fields=["attempt", "question"],
-        update_fields=["selected", "answered_at"],
+
+
+def _upsert_while_open(attempt_id: int, question_id: int, selected: list[int], now) -> bool:
+    """Insert or replace the answer in one statement, only while the attempt is in progress.
+
+    Against a concurrent hand-in (which locks the attempt row ``FOR UPDATE`` while grading):
+    on PostgreSQL the ``FOR SHARE`` in the condition waits for the hand-in to commit and then
+    sees it submitted, so an answer is either graded or refused, never lost in between; SQLite
+    runs one writer at a time (immediate transactions). Returns False when refused."""
+    responses, attempts = Response._meta.db_table, Attempt._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    sql = (
+        f"INSERT INTO {responses} (attempt_id, question_id, selected, answered_at) "
+        f"SELECT %s, %s, {'CAST(%s AS jsonb)' if postgres else '%s'}, %s "
+        f"WHERE EXISTS (SELECT 1 FROM {attempts} WHERE id = %s AND status = %s"
+        f"{' FOR SHARE' if postgres else ''}) "
+        "ON CONFLICT (attempt_id, question_id) "
+        "DO UPDATE SET selected = excluded.selected, answered_at = excluded.answered_at "
+        "RETURNING id"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                attempt_id,
+                question_id,
+                json.dumps(selected),
+                now,
+                attempt_id,
+                Attempt.Status.IN_PROGRESS.value,
+            ],
+        )
+        return cursor.fetchone() is not None
+
+
+@transaction.atomic
+def _check_answer_save(attempt: Attempt, question_id: int, selected: list[int], now) -> Response:
+    """A knowledge-check answer is checked once: it reveals the explanation and locks."""
+    status = Attempt.objects.select_for_update().filter(pk=attempt.pk).values("status").get()
+    if status["status"] != Attempt.Status.IN_PROGRESS:
+        raise AssessmentError(_("This attempt has already been submitted."))
+    if not selected:
+        raise AssessmentError(_("Choose an answer first."))
+    response, created = Response.objects.get_or_create(
+        attempt_id=attempt.pk,
+        question_id=question_id,
+        defaults={"selected": selected, "answered_at": now},
+    )
+    if not created:  # the attempt row is locked: no race between the check and the insert
+        raise AssessmentError(_("You have already checked this answer."))
     return response
 
 

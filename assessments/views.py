@@ -77,7 +77,7 @@ def attempt_detail(request, attempt_id: int):
     attempt = get_attempt_for_user(request.user, attempt_id)
     if attempt.status == Attempt.Status.SUBMITTED:
         return redirect("assessments:review", attempt_id=attempt.pk)
-    items = attempt_items(attempt=attempt)
+    items = _with_answer_urls(attempt, attempt_items(attempt=attempt))
     return render(
         request,
         "assessments/attempt.html",
@@ -91,6 +91,14 @@ def attempt_detail(request, attempt_id: int):
             **_check_links(attempt),
         },
     )
+
+
+def _with_answer_urls(attempt, items):
+    """Each question's answer URL, reversed once for the page rather than once per question."""
+    base = reverse("assessments:answer", args=[attempt.pk, 0]).removesuffix("0/")
+    for item in items:
+        item.answer_url = f"{base}{item.key}/"
+    return items
 
 
 def _check_links(attempt) -> dict:
@@ -133,9 +141,9 @@ def answer_save(request, attempt_id: int, question_id: int):
     if not is_check:
         if services.layout_entry(attempt, question_id) is None:
             raise Http404
-        context["item"] = {"question": {"pk": question_id}}
+        context["item"] = {"key": str(question_id)}
         return render(request, "assessments/attempt.html#status", context)
-    items = attempt_items(attempt=attempt, question_id=question_id)
+    items = _with_answer_urls(attempt, attempt_items(attempt=attempt, question_id=question_id))
     if not items:
         raise Http404
     context |= {"item": items[0], "course": attempt.quiz.course, **_check_links(attempt)}

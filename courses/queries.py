@@ -166,6 +166,19 @@ def lesson_page(*, enrolment: Enrolment, lesson_slug: str) -> LessonPage | None:
         )
         for language in ("nl", "en")
     }
+    study = {}
+    if enrolment.course.minimum_study:  # the learner sees the time measured on the lesson
+        study["seconds_spent"] = Case(
+            When(
+                slug=lesson_slug,
+                then=Subquery(
+                    LessonProgress.objects.filter(
+                        enrolment=enrolment, lesson=OuterRef("pk")
+                    ).values("seconds_spent")[:1]
+                ),
+            ),
+            default=Value(0),
+        )
     lessons = list(
         Lesson.objects.filter(course_id=enrolment.course_id, is_active=True)
         .select_related("module")
@@ -176,17 +189,13 @@ def lesson_page(*, enrolment: Enrolment, lesson_slug: str) -> LessonPage | None:
                     enrolment=enrolment, lesson=OuterRef("pk"), completed_at__isnull=False
                 )
             ),
-            seconds_spent=Subquery(
-                LessonProgress.objects.filter(enrolment=enrolment, lesson=OuterRef("pk")).values(
-                    "seconds_spent"
-                )[:1]
-            ),
             **shown,
+            **study,
         )
         .order_by("position")
     )
     for item in lessons:
-        item.minutes_spent = (item.seconds_spent or 0) // 60
+        item.minutes_spent = (getattr(item, "seconds_spent", 0) or 0) // 60
     index = next((i for i, lesson in enumerate(lessons) if lesson.slug == lesson_slug), None)
     if index is None:
         return None

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Response
+from assessments.models import Attempt, Response
 from tests.assessments.conftest import make_quiz, right_choice, save_choices, wrong_choice
 
 
@@ -120,3 +120,16 @@ def test_partial_credit_for_multiple_choice(course, enrolment):
     # one right pick (of two) and one wrong pick → (1 − 1) / 2 = 0; one right only → 0.5
     save_choices(attempt=attempt, question_id=question.pk, choice_ids=[choices[0].pk])
     assert float(services.attempt_submit(attempt=attempt).score) == 50.0
+
+
+def test_an_answer_racing_the_hand_in_is_refused_not_lost(quiz, enrolment):
+    """The request saw the attempt open, but it was handed in before the answer was written:
+    the one-statement upsert checks the attempt's status itself."""
+    stale = services.attempt_start(quiz=quiz, enrolment=enrolment)
+    services.attempt_submit(attempt=Attempt.objects.get(pk=stale.pk))
+    question = stale.layout[0]["q"]
+
+    with pytest.raises(services.AssessmentError, match="already been submitted"):
+        services.response_save(attempt=stale, question_id=question, positions=[0])
+
+    assert not Response.objects.filter(attempt=stale).exists()
