@@ -11,7 +11,7 @@ Apps register plain functions from their ``AppConfig.ready()``:
 No signals: the accounts services call these in registration order, in one readable place.
 """
 
-from courses.hooks import Registry
+from academy.registry import Registry
 
 personal_data_sections = Registry("personal data sections")
 account_erasers = Registry("account erasers")

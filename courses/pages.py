@@ -18,7 +18,7 @@ use its own ``{% load %}``s and partials.
 
 from django.template.loader import render_to_string
 
-from courses.hooks import Registry
+from academy.registry import Registry
 
 course_page_sections = Registry("course page sections")
 lesson_page_sections = Registry("lesson page sections")

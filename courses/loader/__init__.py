@@ -40,7 +40,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from courses.hooks import Registry
+from academy.registry import Registry
 from courses.loader.language import find_stigmatising_words
 from courses.loader.parse import CourseSpec, parse_course
 from courses.loader.write import CourseReport, write_course

@@ -34,8 +34,8 @@ from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from academy.registry import Registry
 from accounts.models import User
-from courses.hooks import Registry
 from courses.models import Course, Enrolment, Lesson, LessonProgress
 from organisations.models import Membership, Organisation
 

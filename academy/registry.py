@@ -1,9 +1,14 @@
-"""A tiny registry: how other apps plug into the courses app without signals.
+"""The one registry class: how a lower app lets higher apps react, without signals.
 
-Other apps register plain functions from their ``AppConfig.ready()``, for example
-``courses.services.register_completion_handler(certificate_issue_on_completion)``. The courses
+The apps form a ladder (accounts ← organisations ← courses ← assessments ← certificates ←
+reporting). A lower app that must let higher ones react offers a ``Registry``; the higher app
+registers a plain function from its ``AppConfig.ready()``, for example
+``courses.services.register_completion_handler(certificate_issue_on_completion)``. The lower
 app calls them explicitly, in registration order, at one readable place. Registering the same
 function twice has no effect (``ready()`` may run more than once in tests).
+
+This module imports nothing of the platform, so every app may use it (the import-linter
+contract in pyproject.toml allows exactly this one upward import).
 """
 
 from collections.abc import Callable, Iterator
