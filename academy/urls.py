@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),
     path("courses/", include("courses.urls")),
-    path("trainer/", include("courses.urls_trainer")),
+    path("trainer/", include("courses.trainer.urls")),
     path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

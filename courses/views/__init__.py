@@ -1,2 +1,2 @@
-"""Pages of the courses app: ``learner`` (catalogue, course, lesson, My learning) and
-``trainer`` (assignments, group progress, exports)."""
+"""Learner pages of the courses app (catalogue, course, lesson, My learning); the trainer
+pages live in ``courses.trainer``."""

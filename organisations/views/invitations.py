@@ -15,21 +15,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
+from accounts.spreadsheets import csv_safe
 from organisations import permissions, queries, services
 from organisations.forms import InvitationBatchForm, InvitationFilterForm, InvitationForm
 from organisations.models import Invitation, InvitationBatch
 from organisations.services.bulk import COLUMN_ALIASES, OUTCOMES
 from organisations.views.access import organisation_context, organisation_or_404, posted
-
-# Spreadsheets run cells that start with one of these as formulas ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """The cell as text, with a leading apostrophe when a spreadsheet would read a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 FIELD_FOR_CODE = {
     "invalid_email": "email",

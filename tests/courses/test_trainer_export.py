@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from courses.exports import csv_safe
+from accounts.spreadsheets import csv_safe
 from tests.courses.trainer_helpers import add_learners, assign, complete_lessons, make_group
 
 

@@ -1,9 +1,7 @@
 """CSV export of a trainer's progress matrix, streamed row by row.
 
-Spreadsheet programs execute cells that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return as formulas ("CSV injection"); names are typed by users, so every such cell gets a
-leading apostrophe. The file starts with a UTF-8 byte order mark so that Excel reads accents
-correctly.
+Every cell goes through ``accounts.spreadsheets.csv_safe`` (no formulas). The file starts
+with a UTF-8 byte order mark so that Excel reads accents correctly.
 """
 
 import csv
@@ -14,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from courses.queries_trainer import (
+from accounts.spreadsheets import csv_safe
+from courses.trainer.queries import (
     COMPLETED,
     IN_PROGRESS,
     NOT_STARTED,
@@ -22,16 +21,6 @@ from courses.queries_trainer import (
     Column,
     matrix_chunks,
 )
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """The cell as text, neutralised when a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 class _Echo:

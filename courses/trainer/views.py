@@ -22,13 +22,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.audit import audit_record
 from accounts.models import User
-from courses import queries_trainer as queries
-from courses.exports import matrix_csv_lines
-from courses.forms_trainer import AssignmentForm, DueDateForm, MatrixFilterForm
 from courses.models import Assignment
 from courses.pages import render_sections, trainer_learner_sections
 from courses.services import assignments as services
 from courses.services import reminders
+from courses.trainer import queries
+from courses.trainer.exports import matrix_csv_lines
+from courses.trainer.forms import AssignmentForm, DueDateForm, MatrixFilterForm
 from organisations import permissions
 from organisations.models import Group, Organisation
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses.views import trainer
+from courses.trainer import views as trainer
 
 app_name = "trainer"
 urlpatterns = [

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Assignment, Course
-from courses.queries_trainer import SORT_CHOICES, STATUS_CHOICES
+from courses.trainer.queries import SORT_CHOICES, STATUS_CHOICES
 from organisations.models import Group, Membership, Organisation
 
 LEARNER_OPTIONS_LIMIT = 300
