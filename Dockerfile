@@ -14,7 +14,10 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+# Production settings refuse to load without their services; collectstatic uses none of them.
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
+    DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
+    python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 academy \
     && mkdir -p /app/media && chown academy /app/media
 USER academy

@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Base of the links in e-mails (invitations, reminders): where `make run` serves, unless given.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test bench install install-dev migrate demo lint messages e2e clean
 
@@ -29,7 +31,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup

@@ -1,8 +1,25 @@
-"""State of the components behind the platform, for ``GET /healthz``."""
+"""State of the components behind the platform, for ``GET /healthz``.
+
+Each check costs a round trip at most, so the load balancer can ask every few seconds. The
+workers are not asked (a broadcast ping waits for its timeout whenever one is missing): each
+Celery worker notes its own heartbeat in the cache (``worker_heartbeat``, called on Celery's
+``heartbeat_sent`` signal, every 2 seconds in each worker; see ``academy.celery``), with an
+expiry of ``WORKER_HEARTBEAT_MAX_AGE``. The workers are ``ok`` while such a note exists, so while
+some worker beat in the last 30 seconds; the expiry is Redis's own, so the clocks of web and
+worker machines need not agree.
+"""
+
+import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+WORKER_HEARTBEAT_KEY = "academy:worker-heartbeat"
+WORKER_HEARTBEAT_MAX_AGE = 30  # seconds
 
 
 def database_state() -> str:
@@ -35,14 +52,23 @@ def broker_state() -> str:
         return "down"
 
 
+def worker_heartbeat(hostname: str = "") -> None:
+    """A worker is alive: note it for ``WORKER_HEARTBEAT_MAX_AGE`` seconds."""
+    try:
+        cache.set(
+            WORKER_HEARTBEAT_KEY,
+            {"worker": hostname, "at": time.time()},
+            timeout=WORKER_HEARTBEAT_MAX_AGE,
+        )
+    except Exception:  # the cache is down: /healthz says so; the worker goes on
+        logger.warning("could not note the worker heartbeat in the cache", exc_info=True)
+
+
 def workers_state() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from academy.celery import app
-
     try:
-        replies = app.control.inspect(timeout=0.5).ping()
-        return "ok" if replies else "down"
+        return "ok" if cache.get(WORKER_HEARTBEAT_KEY) is not None else "down"
     except Exception:
         return "down"
 

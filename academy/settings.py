@@ -3,8 +3,9 @@
 ACADEMY_ENV selects the profile:
 - ``development`` (default; ``make run``): SQLite unless DATABASE_URL is set, Celery eager unless
   REDIS_URL is set, e-mail to the console, DEBUG on.
-- ``production``: SECRET_KEY and ALLOWED_HOSTS required, HSTS and secure cookies, DEBUG off,
-  demo data refused.
+- ``production``: SECRET_KEY, ALLOWED_HOSTS, SITE_URL, a PostgreSQL DATABASE_URL and REDIS_URL
+  required (it refuses to start without them; never SQLite, eager tasks or a local-memory
+  cache), HSTS and secure cookies, DEBUG off, demo data refused.
 Tests run with ``development`` plus the overrides in ``tests/conftest.py``.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,6 +23,19 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").
 ACADEMY_ENV = env.str("ACADEMY_ENV", default="development")
 PRODUCTION = ACADEMY_ENV == "production"
 
+
+def required_in_production(name: str, *, starts_with: str, example: str) -> str:
+    """The variable ``name``, which production refuses to start without (no fallback)."""
+    value = env.str(name, default="")
+    if not value.startswith(starts_with):
+        found = f"it starts with {value.split(':', 1)[0]!r}" if value else "it is not set"
+        raise ImproperlyConfigured(
+            f"ACADEMY_ENV=production requires {name} starting with {starts_with!r}, "
+            f"for example {name}={example}; {found}."
+        )
+    return value
+
+
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
@@ -29,7 +44,12 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-not-for-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+if PRODUCTION:  # links in e-mails and QR codes
+    SITE_URL = required_in_production(
+        "SITE_URL", starts_with="http", example="https://academy.example.org"
+    )
+else:
+    SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,10 +82,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "academy.integers.IntegerRangeMiddleware",  # an id beyond a bigint: 404, before any view
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.ProfileLanguageMiddleware",
-    "accounts.middleware.MfaRequiredMiddleware",
+    "academy.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -95,6 +116,10 @@ TEMPLATES = [
     }
 ]
 
+if PRODUCTION:
+    required_in_production(
+        "DATABASE_URL", starts_with="postgres", example="postgres://user:password@host:5432/academy"
+    )
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -112,7 +137,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL", default="")
+if PRODUCTION:  # Celery broker and cache: never eager tasks or a per-process cache
+    REDIS_URL = required_in_production(
+        "REDIS_URL", starts_with="redis", example="redis://redis:6379/0"
+    )
+else:
+    REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -147,7 +177,6 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Academy] "
 ACCOUNT_RATE_LIMITS = {
@@ -183,6 +212,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["academy.formats"]  # "25 november 2026" / "25 November 2026", no others
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -275,3 +305,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Retention: how long each kind of personal data is kept before the daily purge deletes it
+# (academy.tasks.purge_past_retention; the privacy page shows these periods).
+RETENTION_INVITATION_BATCH_DAYS = env.int("RETENTION_INVITATION_BATCH_DAYS", default=90)
+RETENTION_FAILED_LOGIN_DAYS = env.int("RETENTION_FAILED_LOGIN_DAYS", default=90)
+RETENTION_UNVERIFIED_SIGNUP_DAYS = env.int("RETENTION_UNVERIFIED_SIGNUP_DAYS", default=30)
+RETENTION_EXPIRED_INVITATION_DAYS = env.int("RETENTION_EXPIRED_INVITATION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["academy-purge-past-retention"] = {
+    "task": "academy.tasks.purge_past_retention",
+    "schedule": crontab(hour=3, minute=30),
+}
+
+# One password confirmation ("Confirm access") covers every sensitive page (e-mail, password,
+# two-factor, download my data, delete my account) for this many seconds.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=600)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("accounts/audit/", views.audit_log, name="audit_log"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),

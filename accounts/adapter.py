@@ -1,5 +1,6 @@
 """How allauth behaves here: e-mails in the person's language, name and language at signup,
-the start page by role after login, and audit records for failed logins and ended sessions."""
+an address verified only by the mail sent to it, and audit records for failed logins and
+ended sessions."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from django.utils import translation
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
-from accounts.start import start_url_for
 
 
 def _language_for_email(email: str | list[str]) -> str | None:
@@ -48,8 +48,21 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
-    def get_login_redirect_url(self, request) -> str:
-        return start_url_for(request.user)
+    # An address counts as verified only after the verification mail sent to it was opened.
+    # allauth's "stashed verified e-mail" (an address proven by some other route, such as
+    # opening an invitation link) is switched off: a forwarded invitation link proves nothing
+    # about who opened it, and allauth would even replace the address someone signs up with
+    # by the stashed one, verified, and log them in.
+
+    def stash_verified_email(self, request, email: str) -> None:
+        return None
+
+    def unstash_verified_email(self, request) -> None:
+        request.session.pop("account_verified_email", None)
+        return None
+
+    def is_email_verified(self, request, email: str) -> bool:
+        return False
 
     def post_login(self, request, user, **kwargs):
         """Switch to the profile's language at once (the "signed in" message too) and keep it

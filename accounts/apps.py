@@ -7,6 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import receivers
+        from accounts import personal_data, receivers
+        from accounts.hooks import personal_data_sections
 
         receivers.connect()
+        # Accounts' own sections lead "download my data"; higher apps add theirs after.
+        personal_data_sections.register(personal_data.profile_section)
+        personal_data_sections.register(personal_data.security_section)

@@ -1,4 +1,4 @@
-"""Pages of one's own account: profile, personal data (AVG) and the audit log."""
+"""Pages of one's own account: profile and personal data (AVG)."""
 
 import copy
 import json
@@ -7,21 +7,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.forms import AuditFilterForm, DeleteAccountForm, ProfileForm
-from accounts.mfa import user_has_mfa, user_requires_mfa
+from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.reauth import require_recent_reauthentication
 from accounts.services import account_delete, personal_data_export, profile_update
-from organisations.permissions import audit_events_visible_to, can_read_audit_log
-
-AUDIT_PAGE_SIZE = 50
 
 
 def _set_language_cookie(response, language: str) -> None:
@@ -62,8 +57,6 @@ def profile(request):
         "accounts/profile.html",
         {
             "form": form,
-            "has_mfa": user_has_mfa(user),
-            "requires_mfa": user_requires_mfa(user),
         },
     )
 
@@ -104,35 +97,3 @@ def delete_account(request):
     else:
         form = DeleteAccountForm(user=request.user)
     return render(request, "accounts/delete_account.html", {"form": form})
-
-
-@login_required
-def audit_log(request):
-    """Security events: staff see all; organisation administrators see those of their
-    organisations and of their members. Everyone else: 404."""
-    if not can_read_audit_log(request.user):
-        raise Http404
-    events = audit_events_visible_to(request.user)
-    form = AuditFilterForm(request.GET or None)
-    action = ""
-    if form.is_bound and form.is_valid():
-        action = form.cleaned_data["action"]
-        if action:
-            events = events.filter(action=action)
-    events = events.select_related("actor", "subject_user", "organisation").order_by(
-        "-created_at", "-pk"
-    )
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "accounts/audit_log.html"
-    if request.htmx:
-        template += "#events"
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "action": action,
-            "show_network": request.user.is_staff,
-        },
-    )

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from assessments.models import Attempt, Quiz
 from courses.models import Course, Enrolment
+from organisations.permissions import is_content_author
 
 
 def get_enrolment_for_user(user, course: Course) -> Enrolment:
@@ -36,6 +37,4 @@ def get_attempt_for_user(user, attempt_id: int) -> Attempt:
 
 
 def can_view_item_statistics(user) -> bool:
-    return user.is_authenticated and (
-        user.is_staff or user.groups.filter(name="content author").exists()
-    )
+    return user.is_authenticated and (user.is_staff or is_content_author(user))

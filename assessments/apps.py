@@ -17,3 +17,10 @@ class AssessmentsConfig(AppConfig):
         loader.register_course_extension(catalogue.load_course_questions)
         loader.register_catalogue_validator(catalogue.validate_survey_file)
         loader.register_catalogue_extension(catalogue.load_survey)
+
+        # "Download my data" covers this app's own data. Nothing here holds a name or an
+        # address, so there is no eraser (see assessments.personal_data).
+        from accounts.hooks import personal_data_sections
+        from assessments import personal_data
+
+        personal_data_sections.register(personal_data.assessment_section)

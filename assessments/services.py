@@ -40,6 +40,7 @@ from assessments.models import (
 from assessments.scoring import likert_score, percentage, question_score
 from courses.models import Enrolment
 from courses.services import enrolment_final_quiz_passed
+from organisations.permissions import organisation_acting_for
 
 GRACE = timedelta(seconds=30)
 
@@ -390,12 +391,18 @@ def extra_attempt_grant(
     extra = ExtraAttempt.objects.create(
         quiz=quiz, enrolment=enrolment, granted_by=granted_by, granted_at=now
     )
+    # The event belongs to the organisation in whose name the grant is made (the enrolment's
+    # when the granter manages the learner there; a self-enrolment has none), so that it shows
+    # in that organisation's audit log.
     audit_record(
         action="extra_attempt",
         request=request,
         actor=granted_by,
         subject_user=enrolment.user,
-        organisation=enrolment.organisation,
+        organisation=organisation_acting_for(
+            granted_by, enrolment.user, preferred=enrolment.organisation
+        )
+        or enrolment.organisation,
         summary=f"Extra attempt at the final quiz of {quiz.course.slug}",
         data={"quiz": quiz.pk, "course": quiz.course.slug, "enrolment": enrolment.pk},
     )

@@ -117,6 +117,18 @@ def catalogue_anonymous(ctx: BenchContext) -> Probe | None:
     return Probe(client=ctx.anonymous(), path=path) if path else None
 
 
+# --- platform -------------------------------------------------------------------------------
+
+
+@scenario("healthz", target_p95_ms=10)
+def healthz(ctx: BenchContext) -> Probe | None:
+    """The load balancer's health check: database, cache, broker and the workers' heartbeat
+    (read from the cache, no broadcast to the workers). Meaningful with REDIS_URL set: without
+    it, tasks run in-process and broker and workers are ``eager``."""
+    path = _url("healthz")
+    return Probe(client=ctx.anonymous(), path=path) if path else None
+
+
 # --- trainer pages --------------------------------------------------------------------------
 
 

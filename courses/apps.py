@@ -12,3 +12,11 @@ class CoursesConfig(AppConfig):
         from organisations.services import register_group_join_handler
 
         register_group_join_handler(assignments_apply_to_new_group_member)
+
+        # "Download my data" and "delete my account" cover this app's own data.
+        from accounts.hooks import account_erasers, personal_data_sections
+        from courses import personal_data
+
+        personal_data_sections.register(personal_data.learning_section)
+        personal_data_sections.register(personal_data.assignment_section)
+        account_erasers.register(personal_data.account_erase)

@@ -8,9 +8,6 @@
 - ``register_trainer_learner_section(fn)``: ``fn(request, learner, enrolments) -> (template_name,
   context) | None``; shown on a trainer's page of one learner (``enrolments``: the learner's
   enrolments in the courses shown there). The assessments app adds the final-quiz attempts.
-- ``register_completed_link(fn)``: ``fn(user, enrolments) -> {enrolment_id: (label, url)}`` for
-  the completed courses on My learning (certificate downloads). One call per page for all
-  enrolments, so a hook costs one query, not one per course.
 
 Each section template is rendered on its own (``render_to_string`` with the request), so it may
 use its own ``{% load %}``s and partials.
@@ -23,7 +20,6 @@ from academy.registry import Registry
 course_page_sections = Registry("course page sections")
 lesson_page_sections = Registry("lesson page sections")
 trainer_learner_sections = Registry("trainer learner sections")
-completed_links = Registry("completed course links")
 
 
 def register_course_page_section(fn):
@@ -38,10 +34,6 @@ def register_trainer_learner_section(fn):
     return trainer_learner_sections.register(fn)
 
 
-def register_completed_link(fn):
-    return completed_links.register(fn)
-
-
 def render_sections(registry: Registry, request, *args) -> list[str]:
     """HTML of every section that has something to show."""
     html = []
@@ -51,13 +43,3 @@ def render_sections(registry: Registry, request, *args) -> list[str]:
             template_name, context = result
             html.append(render_to_string(template_name, context, request=request))
     return html
-
-
-def links_for_completed(user, enrolments) -> dict[int, tuple[str, str]]:
-    links: dict[int, tuple[str, str]] = {}
-    if not enrolments:
-        return links
-    for hook in completed_links:
-        for enrolment_id, link in (hook(user, enrolments) or {}).items():
-            links.setdefault(enrolment_id, link)
-    return links

@@ -246,7 +246,6 @@ class LearningItem:
     enrolment: Enrolment | None = None
     due_date: date | None = None
     overdue: bool = False
-    link: tuple[str, str] | None = None
 
 
 @dataclass
@@ -292,8 +291,7 @@ def my_learning(*, user, today: date) -> MyLearning:
     """The learner's assigned, in-progress and completed courses and some suggestions.
 
     A fixed number of queries: enrolments, assignments, courses assigned but not yet started,
-    memberships, suggestions, plus one per registered completed-link hook."""
-    from courses.pages import links_for_completed
+    memberships, suggestions."""
 
     result = MyLearning()
     enrolments = {
@@ -331,9 +329,6 @@ def my_learning(*, user, today: date) -> MyLearning:
         )
     )
     result.completed.sort(key=lambda item: item.enrolment.completed_at, reverse=True)
-    links = links_for_completed(user, [item.enrolment for item in result.completed])
-    for item in result.completed:
-        item.link = links.get(item.enrolment.pk)
 
     audiences = audiences_for_user(user)
     suggestions = Course.objects.filter(status=Course.Status.PUBLISHED).exclude(

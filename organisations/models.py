@@ -153,7 +153,10 @@ class GroupMember(models.Model):
 
 
 class InvitationBatch(models.Model):
-    """One uploaded CSV of invitations; processed by a Celery task, row outcomes in ``results``."""
+    """One uploaded CSV of invitations; processed by a Celery task, row outcomes in ``results``.
+
+    Rows are processed with the rights of ``run_by``: the uploader, and after a restart the
+    person who restarted it (see ``organisations.services.bulk``)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -166,6 +169,17 @@ class InvitationBatch(models.Model):
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Whose rights the rows are processed with: the uploader, or whoever continued a "
+            "stuck upload."
+        ),
     )
     filename = models.CharField(max_length=255, blank=True)
     csv_text = models.TextField()

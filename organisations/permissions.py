@@ -33,17 +33,119 @@ but no personal data of members. Staff (``is_staff``) may do everything.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from organisations.models import ROLE_RANK, Group, Membership, Organisation, Role
 
 COORDINATOR_GROUP = "coordinator"
+CONTENT_AUTHOR_GROUP = "content author"
 
 MANAGERS = (Role.TRAINER, Role.ADMIN)
 VIEWERS = (Role.TRAINER, Role.ANALYST, Role.ADMIN)
 DASHBOARD_VIEWERS = (Role.ANALYST, Role.ADMIN)
+
+
+# --- what a person is on the platform -------------------------------------------------------
+
+_ROLES_ATTRIBUTE = "_academy_roles"
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a person is, read in one query and kept on the user object: organisation roles
+    (``Membership.role`` in any organisation), the platform roles (Django groups "coordinator"
+    and "content author"), staff status, and whether they have a TOTP authenticator (the MFA
+    gate, the navigation and the start page all need it)."""
+
+    learner: bool = False
+    trainer: bool = False
+    analyst: bool = False
+    admin: bool = False
+    coordinator: bool = False
+    content_author: bool = False
+    staff: bool = False
+    has_totp: bool = False
+
+    @property
+    def sees_organisations(self) -> bool:
+        """Analysts, administrators, coordinators and staff work with organisation overviews."""
+        return self.analyst or self.admin or self.coordinator or self.staff
+
+    @property
+    def requires_mfa(self) -> bool:
+        """Roles that see other people's data or manage the platform need two-factor login."""
+        return self.analyst or self.admin or self.coordinator or self.staff
+
+    @property
+    def reads_audit_log(self) -> bool:
+        return self.admin or self.staff
+
+
+NOBODY = Roles()
+
+
+def _role_exists(role: str) -> Exists:
+    return Exists(Membership.objects.filter(user_id=OuterRef("pk"), role=role))
+
+
+def _group_exists(name: str) -> Exists:
+    through = get_user_model().groups.through
+    return Exists(through.objects.filter(user_id=OuterRef("pk"), group__name=name))
+
+
+def roles_of(user) -> Roles:
+    """The person's roles: one query per user object (``request.user`` is loaded afresh for
+    every request, so a changed role counts from the next request); anonymous and inactive
+    people have none. Code that changes roles of a user object it keeps using calls
+    ``forget_roles``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    cached = getattr(user, _ROLES_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            r_learner=_role_exists(Role.LEARNER),
+            r_trainer=_role_exists(Role.TRAINER),
+            r_analyst=_role_exists(Role.ANALYST),
+            r_admin=_role_exists(Role.ADMIN),
+            r_coordinator=_group_exists(COORDINATOR_GROUP),
+            r_content_author=_group_exists(CONTENT_AUTHOR_GROUP),
+            r_totp=Exists(
+                Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            ),
+        )
+        .values(
+            "r_learner",
+            "r_trainer",
+            "r_analyst",
+            "r_admin",
+            "r_coordinator",
+            "r_content_author",
+            "r_totp",
+        )
+        .first()
+    )
+    roles = NOBODY
+    if row is not None:
+        roles = Roles(
+            learner=row["r_learner"],
+            trainer=row["r_trainer"],
+            analyst=row["r_analyst"],
+            admin=row["r_admin"],
+            coordinator=row["r_coordinator"],
+            content_author=row["r_content_author"],
+            staff=bool(user.is_staff or user.is_superuser),
+            has_totp=row["r_totp"],
+        )
+    setattr(user, _ROLES_ATTRIBUTE, roles)
+    return roles
 
 
 # --- building blocks -------------------------------------------------------------------------
@@ -58,13 +160,11 @@ def is_staff(user) -> bool:
 
 
 def is_coordinator(user) -> bool:
-    if not _authenticated(user):
-        return False
-    cached = getattr(user, "_academy_is_coordinator", None)
-    if cached is None:
-        cached = user.groups.filter(name=COORDINATOR_GROUP).exists()
-        user._academy_is_coordinator = cached
-    return cached
+    return roles_of(user).coordinator
+
+
+def is_content_author(user) -> bool:
+    return roles_of(user).content_author
 
 
 def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
@@ -98,8 +198,9 @@ def _roles(user) -> dict[int, tuple[str, str]]:
 
 
 def forget_roles(user) -> None:
-    # Also drops accounts.roles' cache (``_academy_roles``), which summarises the same rows.
-    for attr in ("_academy_memberships", "_academy_roles", "_academy_is_coordinator"):
+    """Drop the role facts cached on this user object (memberships and the ``Roles`` summary),
+    after giving or removing a role, a membership or an authenticator."""
+    for attr in ("_academy_memberships", _ROLES_ATTRIBUTE):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -211,6 +312,27 @@ def can_grant_extra_attempt(user, learner) -> bool:
     return can_view_learner_progress(user, learner)
 
 
+def organisation_acting_for(user, learner, preferred: Organisation | None = None):
+    """The organisation in whose name ``user`` (a trainer or admin) acts on ``learner``: the
+    ``preferred`` one (say the enrolment's) when the person manages the learner there, else the
+    first of the learner's organisations that the person trains or administers; None when
+    there is none (staff acting outside any organisation). Audit events carry it, so that the
+    event shows in that organisation's log and nowhere else."""
+    paths = _manager_paths(user, MANAGERS)
+    if not paths:
+        return None
+    if preferred is not None and _holds(user, preferred, MANAGERS):
+        if Membership.objects.filter(user=learner, organisation=preferred).exists():
+            return preferred
+    membership = (
+        Membership.objects.filter(subtree_q(paths, field="organisation__path"), user=learner)
+        .select_related("organisation")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    return membership.organisation if membership else None
+
+
 # --- query helpers ---------------------------------------------------------------------------
 
 
@@ -257,9 +379,20 @@ def can_read_audit_log(user) -> bool:
 def audit_events_visible_to(user):
     """The audit events the person may read.
 
-    Staff: every event. Administrators: events recorded for an organisation at or below one they
-    administer, and events whose actor or subject is a member of such an organisation (their
-    logins, failed logins, two-factor changes...). Everyone else: none.
+    Staff: every event. Administrators: only the events that belong to an organisation at or
+    below one they administer (``AuditEvent.organisation``): invitations, role changes,
+    removals, exports, extra attempts... A person who is a member of two organisations shows up
+    in each organisation's log only with that organisation's events; what they do elsewhere is
+    none of this administrator's business.
+
+    Events without an organisation are personal security events (logins, failed logins, logouts,
+    two-factor and password changes, e-mail changes, "download my data"). They are NOT shown to
+    organisation administrators at all, also not for their own members: an employer has no need
+    to follow when and from where a person logs in, and the same person may learn for another
+    organisation or on their own. The person sees them in "Download my data"; staff see
+    everything (security investigations). Everyone else: none.
+
+    So every ``audit_record`` about an organisation's data must pass ``organisation=``.
     """
     from accounts.models import AuditEvent
 
@@ -268,11 +401,4 @@ def audit_events_visible_to(user):
     paths = _manager_paths(user, (Role.ADMIN,))
     if not paths:
         return AuditEvent.objects.none()
-    members = Membership.objects.filter(subtree_q(paths, field="organisation__path")).values(
-        "user_id"
-    )
-    return AuditEvent.objects.filter(
-        subtree_q(paths, field="organisation__path")
-        | Q(actor_id__in=members)
-        | Q(subject_user_id__in=members)
-    )
+    return AuditEvent.objects.filter(subtree_q(paths, field="organisation__path"))

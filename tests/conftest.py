@@ -7,6 +7,7 @@ instead of silently falling back to SQLite or eager tasks.
 import os
 
 import pytest
+from django.contrib.auth.models import Group as DjangoGroup
 
 from tests import factories
 
@@ -116,3 +117,36 @@ def outsider(other_organisation):
 @pytest.fixture
 def password():
     return factories.PASSWORD
+
+
+# --- platform roles and an administrator elsewhere ------------------------------------------
+
+
+@pytest.fixture
+def staff_user(db):
+    """Stella, platform staff."""
+    return factories.UserFactory(name="Stella Staff", is_staff=True)
+
+
+@pytest.fixture
+def coordinator(db):
+    """Carla, the ministry's coordinator (platform role, no organisation membership)."""
+    user = factories.UserFactory(name="Carla Coordinator")
+    user.groups.add(DjangoGroup.objects.get_or_create(name="coordinator")[0])
+    return user
+
+
+@pytest.fixture
+def content_author(db):
+    """Cees, a content author (platform role)."""
+    user = factories.UserFactory(name="Cees Author")
+    user.groups.add(DjangoGroup.objects.get_or_create(name="content author")[0])
+    return user
+
+
+@pytest.fixture
+def outsider_admin(other_organisation):
+    """Otto, administrator of an unrelated organisation."""
+    return factories.MemberFactory(
+        organisation=other_organisation, role="admin", user__name="Otto Other-Admin"
+    ).user

@@ -1,4 +1,4 @@
-"""Two-factor helpers for tests of pages behind the MFA gate (``accounts.middleware``).
+"""Two-factor helpers for tests of pages behind the MFA gate (``academy.middleware``).
 
     from tests.mfa import give_totp
     give_totp(analyst)           # now the analyst may open /organisations/, /admin/, ...
@@ -12,7 +12,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from accounts.roles import forget_roles
+from organisations.permissions import forget_roles
 
 
 def give_totp(user, *, secret: str | None = None, recovery_codes: bool = True) -> Authenticator:

@@ -8,7 +8,6 @@ from courses.services.learning import (
     TIME_GAP_CAP_SECONDS,
     LessonNotOpened,
     StudyTimeTooShort,
-    completion_handlers,
     course_require_final_quiz,
     enrol,
     enrolment_check_completion,
@@ -18,12 +17,10 @@ from courses.services.learning import (
     lesson_complete,
     lesson_open,
     minimum_study_seconds,
-    register_completion_handler,
 )
 
 __all__ = [
     "TIME_GAP_CAP_SECONDS",
-    "completion_handlers",
     "LessonNotOpened",
     "StudyTimeTooShort",
     "course_require_final_quiz",
@@ -35,5 +32,4 @@ __all__ = [
     "lesson_complete",
     "lesson_open",
     "minimum_study_seconds",
-    "register_completion_handler",
 ]

@@ -4,11 +4,9 @@ Completion rule, on the courses app's own data: an enrolment is complete when ev
 lesson of its course is done and, for a course that ``requires_final_quiz``, the final quiz was
 passed (``Enrolment.final_quiz_passed_at``, stored by the assessments app through
 :func:`enrolment_final_quiz_passed`). Completion is written once, by a conditional
-``UPDATE … WHERE completed_at IS NULL``; the registered completion handlers (certificates,
-feeds) then each get the enrolment id once, after commit::
-
-    from courses.services import register_completion_handler
-    register_completion_handler(certificate_on_completion)  # fn(enrolment_id) -> None
+``UPDATE … WHERE completed_at IS NULL``. (When a higher app must react to a completion —
+certificates, feeds — this module will offer an ``academy.registry.Registry`` of handlers run
+once after commit; there is none until the first such app registers.)
 
 A lesson can be marked done only after it was opened. In a course with ``minimum_study``
 (accredited courses) also only after the learner spent at least half of the lesson's stated
@@ -34,7 +32,6 @@ from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from academy.registry import Registry
 from accounts.models import User
 from courses.models import Course, Enrolment, Lesson, LessonProgress
 from organisations.models import Membership, Organisation
@@ -42,8 +39,6 @@ from organisations.models import Membership, Organisation
 TIME_GAP_CAP_SECONDS = 30 * 60
 
 MINIMUM_STUDY_SHARE = 0.5
-
-completion_handlers = Registry("completion handlers")
 
 
 class LessonNotOpened(Exception):
@@ -60,11 +55,6 @@ class StudyTimeTooShort(Exception):
 
 def minimum_study_seconds(lesson: Lesson) -> int:
     return int(lesson.minutes * 60 * MINIMUM_STUDY_SHARE)
-
-
-def register_completion_handler(fn):
-    """``fn(enrolment_id) -> None``: called once, on commit, when an enrolment completes."""
-    return completion_handlers.register(fn)
 
 
 @transaction.atomic(savepoint=False)
@@ -294,20 +284,7 @@ def _complete_if_rule_holds(
     enrolment.version_completed = version
     enrolment.lessons_completed = done
     enrolment.progress_percent = 100
-    for handler in completion_handlers:
-        transaction.on_commit(_bound(handler, enrolment.pk), robust=True)
     return True
-
-
-def _bound(handler, enrolment_id: int):
-    """``handler(enrolment_id)`` as a named callable (Django logs a failing robust on_commit
-    callback by its ``__qualname__``, which ``functools.partial`` lacks)."""
-
-    def call() -> None:
-        handler(enrolment_id)
-
-    call.__qualname__ = f"{getattr(handler, '__qualname__', repr(handler))}({enrolment_id})"
-    return call
 
 
 @transaction.atomic(savepoint=False)

@@ -19,8 +19,11 @@ from courses.trainer.queries import (
     NOT_STARTED,
     OVERDUE,
     Column,
-    matrix_chunks,
+    matrix_export_rows,
+    status_of,
 )
+
+LINES_PER_CHUNK = 200  # lines per piece of the streamed response
 
 
 class _Echo:
@@ -39,15 +42,19 @@ def _status_label(status: str) -> str:
     }[status]
 
 
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def _local(value, zone=None) -> str:
+    if not value:
+        return ""
+    return value.astimezone(zone or timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M")
 
 
 def matrix_csv_lines(
     *, learners: QuerySet[User], columns: list[Column], language: str
 ) -> Iterator[str]:
     """Header and one line per learner: name, e-mail, last activity, and per course the status,
-    progress percentage and completion date."""
+    progress percentage and completion date. One aggregate query for all learners; only the
+    texts people typed (names, addresses, course titles) can start a formula, so only they go
+    through ``csv_safe`` (labels, numbers and dates are ours)."""
     writer = csv.writer(_Echo())
     with translation.override(language):
         header = [_("Name"), _("E-mail address"), _("Last activity")]
@@ -59,13 +66,27 @@ def matrix_csv_lines(
                 _("%(course)s: completed on") % {"course": title},
             ]
         yield "\ufeff" + writer.writerow([csv_safe(cell) for cell in header])
-        for rows in matrix_chunks(learners, columns):
-            for row in rows:
-                line = [row.learner.name, row.learner.email, _local(row.last_activity)]
-                for cell in row.cells:
-                    line += [
-                        _status_label(cell.status),
-                        cell.percent,
-                        _local(cell.completed_at),
-                    ]
-                yield writer.writerow([csv_safe(value) for value in line])
+        labels = {
+            status: _status_label(status)
+            for status in (NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE)
+        }
+        overdue = [column.overdue for column in columns]
+        zone = timezone.get_current_timezone()
+        batch: list[str] = []
+        for name, email, last_activity, *cells in matrix_export_rows(learners, columns):
+            line = [csv_safe(name), csv_safe(email), _local(last_activity, zone)]
+            for index, is_overdue in enumerate(overdue):
+                completed_at, started, percent = cells[3 * index : 3 * index + 3]
+                status = status_of(
+                    completed_at=completed_at,
+                    started_at=started or None,
+                    percent=percent,
+                    overdue=is_overdue,
+                )
+                line += [labels[status], percent or 0, _local(completed_at, zone)]
+            batch.append(writer.writerow(line))
+            if len(batch) == LINES_PER_CHUNK:
+                yield "".join(batch)
+                batch = []
+        if batch:
+            yield "".join(batch)

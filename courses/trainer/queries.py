@@ -16,15 +16,18 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
+    IntegerField,
     Max,
     Prefetch,
     Q,
     QuerySet,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
@@ -177,7 +180,7 @@ class StatusText:
     @cached_property
     def detail(self) -> str:
         if self.status == COMPLETED and self.completed_at:
-            return date_format(timezone.localtime(self.completed_at), "j M Y")
+            return date_format(timezone.localtime(self.completed_at), "j F Y")
         if self.status == OVERDUE:
             return gettext("%(percent)s %% done") % {"percent": self.percent}
         return ""
@@ -225,11 +228,23 @@ def matrix_columns(assignments: list[Assignment], *, today: date) -> list[Column
 
 
 def cell_status(enrolment: Enrolment | None, column: Column) -> str:
-    if enrolment is not None and enrolment.completed_at is not None:
+    if enrolment is None:
+        return status_of(completed_at=None, started_at=None, percent=0, overdue=column.overdue)
+    return status_of(
+        completed_at=enrolment.completed_at,
+        started_at=enrolment.started_at,
+        percent=enrolment.progress_percent,
+        overdue=column.overdue,
+    )
+
+
+def status_of(*, completed_at, started_at, percent, overdue: bool) -> str:
+    """The status of one learner in one course of the matrix (page, filters and export)."""
+    if completed_at is not None:
         return COMPLETED
-    if column.overdue:
+    if overdue:
         return OVERDUE
-    if enrolment is not None and (enrolment.started_at or enrolment.progress_percent):
+    if started_at or percent:
         return IN_PROGRESS
     return NOT_STARTED
 
@@ -366,11 +381,30 @@ def matrix_page(
     return _Paginator(queryset, per_page, known_count=count).get_page(page_number)
 
 
-def matrix_chunks(queryset: QuerySet[User], columns: list[Column], *, size: int = 500):
-    """All rows in chunks (two queries per chunk), for exports of any length."""
-    paginator = Paginator(queryset, size)
-    for number in paginator.page_range:
-        yield matrix_rows(learners=list(paginator.page(number).object_list), columns=columns)
+def matrix_export_rows(learners: QuerySet[User], columns: list[Column]) -> QuerySet:
+    """Every learner of the matrix as one tuple, from ONE aggregate query: ``(name, email,
+    last activity, then per column:
+    completed at, started (1/0/None), progress %)``. Max() over the enrolments of one (learner, course)
+    pair is that enrolment's value, and it stays right whatever other joins the filters add."""
+    courses = [c.course.pk for c in columns]
+    aggregates = {
+        "x_last": Max("enrolments__last_activity_at", filter=Q(enrolments__course_id__in=courses))
+    }
+    for index, column in enumerate(columns):
+        same_course = Q(enrolments__course_id=column.course.pk)
+        aggregates[f"x{index}_done"] = Max("enrolments__completed_at", filter=same_course)
+        aggregates[f"x{index}_start"] = Max(  # 1 when started: a flag reads faster than a date
+            Case(
+                When(enrolments__started_at__isnull=False, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            filter=same_course,
+        )
+        aggregates[f"x{index}_pct"] = Max("enrolments__progress_percent", filter=same_course)
+    return learners.annotate(**aggregates).values_list(
+        "name", "email", *aggregates
+    )  # read in one fetch, without a server-side cursor: a group's rows are few and small
 
 
 # --- one learner ----------------------------------------------------------------------------

@@ -13,6 +13,15 @@ the good ones and the progress is visible while the batch runs. Every row gets a
 reason in the uploader's language. Nobody is invited twice: duplicates inside one file are
 caught here, a second upload of the same file by the one-pending-invitation constraint and the
 membership check.
+
+Whose rights: every row is checked against the rights of the person the batch runs for
+(``batch.run_by``) at the moment the row is processed, exactly as ``invitation_create`` checks a
+single invitation: a role above what that person may grant, or a group they may not manage, is
+refused for that row with the reason. First that is the uploader. Decision: a stuck upload may
+be continued by anyone who may invite in the organisation (so a colleague can rescue it when the
+uploader is away), and the remaining rows then run with the rights of the person who continued
+it — never with the uploader's. A trainer who continues an administrator's upload therefore
+gets the rows for trainers, analysts and administrators refused.
 """
 
 import csv
@@ -68,7 +77,7 @@ INVITED, ALREADY_MEMBER, ALREADY_INVITED, REJECTED = (
 OUTCOMES = (INVITED, ALREADY_MEMBER, ALREADY_INVITED, REJECTED)
 
 
-def _column_for(header_cell: str) -> str | None:
+def column_for(header_cell: str) -> str | None:
     cell = " ".join(header_cell.strip().lower().replace("_", " ").split())
     for column, aliases in COLUMN_ALIASES.items():
         if cell in aliases:
@@ -85,7 +94,7 @@ def csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):
         raise ValidationError(_("The file is empty."), code="empty")
-    columns = [_column_for(cell) for cell in header]
+    columns = [column_for(cell) for cell in header]
     unknown = [cell.strip() for cell, column in zip(header, columns, strict=True) if not column]
     unknown = [cell for cell in unknown if cell]
     if "email" not in columns:
@@ -132,6 +141,7 @@ def invitation_batch_create(
     batch = InvitationBatch.objects.create(
         organisation=organisation,
         uploaded_by=actor,
+        run_by=actor,
         filename=filename[:255],
         csv_text=csv_text.lstrip("\ufeff"),
         total_rows=len(rows),
@@ -142,7 +152,8 @@ def invitation_batch_create(
 
 @transaction.atomic
 def invitation_batch_restart(*, batch: InvitationBatch, actor) -> InvitationBatch:
-    """Continue a batch that failed or whose worker was lost; rows already done are kept."""
+    """Continue a batch that failed or whose worker was lost; rows already done are kept. The
+    remaining rows run with the rights of ``actor`` (see the module docstring)."""
     from organisations.tasks import process_invitation_batch
 
     if not permissions.can_invite(actor, batch.organisation):
@@ -152,7 +163,8 @@ def invitation_batch_restart(*, batch: InvitationBatch, actor) -> InvitationBatc
         raise ValidationError(_("This upload is not stuck."), code="not_stuck")
     locked.status = InvitationBatch.Status.PENDING
     locked.error = ""
-    locked.save(update_fields=["status", "error"])
+    locked.run_by = actor
+    locked.save(update_fields=["status", "error", "run_by"])
     transaction.on_commit(lambda: process_invitation_batch.delay(locked.pk))
     return locked
 
@@ -169,7 +181,7 @@ def invitation_batch_process(*, batch_id: int) -> str:
     ).update(status=InvitationBatch.Status.RUNNING, started_at=now, updated_at=now)
     if not claimed:
         return "skipped"
-    batch = InvitationBatch.objects.select_related("organisation", "uploaded_by").get(pk=batch_id)
+    batch = InvitationBatch.objects.select_related("organisation", "run_by").get(pk=batch_id)
     try:
         invitations_bulk_create(batch=batch)
     except Exception as exc:  # a soft time limit or a bug: keep what is done, say so
@@ -206,8 +218,9 @@ def invitations_bulk_create(*, batch: InvitationBatch) -> InvitationBatch:
     """Process the rows of a running batch, continuing after the rows already in ``results``.
 
     Deliberately not one transaction: each row commits on its own (see the module docstring).
+    Rows are checked against the rights of ``batch.run_by``.
     """
-    actor = batch.uploaded_by
+    actor = batch.run_by
     organisation = batch.organisation
     rows = csv_rows(batch.csv_text)
     results = batch.results = list(batch.results or [])
@@ -303,7 +316,7 @@ def _process_row(batch, actor, groups, seen, number, values) -> dict:
             number,
             email,
             REJECTED,
-            _("The person who uploaded the file no longer exists."),
+            _("The person who started this upload no longer exists."),
             "actor",
         )
     try:

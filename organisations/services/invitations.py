@@ -7,8 +7,10 @@
 - The e-mail goes out after commit through the ``send_invitation_email`` task, in the invitee's
   language (their profile's language if they have an account, else the invitation's, default
   Dutch). ``send_count`` is the delivery guard: a task only sends the n-th e-mail once.
-- Accepting requires the invited address to be one of the person's verified addresses; the role
-  is never lowered when the person already holds a higher one.
+- Accepting requires the invited address to be one of the person's verified addresses
+  (case-insensitive), verified by the mail allauth sent to it — never by having opened the
+  invitation link (see ``accounts.adapter``); the role is never lowered when the person already
+  holds a higher one.
 """
 
 import secrets
@@ -275,7 +277,10 @@ def invitation_accept(
     if not invitation_email_matches(locked, user):
         raise ValidationError(
             _(
-                "This invitation was sent to %(email)s, which is not a verified address of your account."
+                "This invitation was sent to %(email)s, which is not a confirmed address of "
+                "your account. Only the account that owns that address can accept it: log in "
+                "with it, or add the address to your account and confirm it through the e-mail "
+                "we send to it."
             )
             % {"email": locked.email},
             code="email_mismatch",

@@ -1,14 +1,17 @@
 """Accepting an invitation through the link in the e-mail.
 
 Decision: the invited address must be one of the verified addresses of the account that accepts
-(the link may have been forwarded). Someone who is not logged in gets links to log in or to sign
-up with the address filled in; the address counts as verified at sign-up because the person
-reached it through the link that was mailed to it (allauth's ``stash_verified_email``).
+(compared case-insensitively), and an address is verified only by opening the verification
+mail sent to that address. Opening the invitation link proves nothing: links get forwarded.
+Someone who is not logged in gets links to log in or to sign up with the address filled in;
+after signing up they confirm the address through the mail allauth sends, are logged in and
+come back here (the ``next`` parameter) to accept. A logged-in person whose account does not
+own the invited address is told so and may add the address to their account (which again sends
+a verification mail to it).
 """
 
 from urllib.parse import urlencode
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -37,8 +40,6 @@ def _render(request, invitation, error: str = "", status: int = 200):
     problem = services.invitation_problem(invitation)
     context = {"invitation": invitation, "problem": problem, "error": error}
     if not request.user.is_authenticated:
-        if problem is None:
-            get_adapter(request).stash_verified_email(request, invitation.email)
         here = request.path
         context["login_url"] = f"{reverse('account_login')}?{urlencode({'next': here})}"
         context["signup_url"] = (

@@ -191,7 +191,7 @@ def batch_template(request, slug):
 def _batch_or_404(request, slug, batch_id):
     organisation = _inviting_organisation(request, slug)
     batch = get_object_or_404(
-        InvitationBatch.objects.select_related("uploaded_by").defer("csv_text"),
+        InvitationBatch.objects.select_related("uploaded_by", "run_by").defer("csv_text"),
         pk=batch_id,
         organisation=organisation,
     )

@@ -167,4 +167,4 @@ def test_it_renders_the_verification_sent_page_after_signup(client):
 @pytest.mark.django_db
 def test_it_gives_each_page_a_clean_title(client):
     html = client.get(reverse("account_login")).content.decode()
-    assert f"<title>{nl('Sign In')} · {nl('Academy')}</title>" in html
+    assert f"<title>{nl('Log in')} · {nl('Academy')}</title>" in html

@@ -78,6 +78,9 @@ def test_production_turns_on_hsts_and_secure_cookies():
         ACADEMY_ENV="production",
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="academy.example.org",
+        SITE_URL="https://academy.example.org",
+        DATABASE_URL="postgres://academy@db.example.org:5432/academy",
+        REDIS_URL="redis://redis.example.org:6379/0",
         DJANGO_SETTINGS_MODULE="academy.settings",
     )
     out = subprocess.run(

@@ -75,7 +75,6 @@ def courses_queries_only(settings):
     with (
         pages.course_page_sections.override(),
         pages.lesson_page_sections.override(),
-        pages.completed_links.override(),
     ):
         yield
 

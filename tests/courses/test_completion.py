@@ -7,7 +7,6 @@ import pytest
 from courses.models import Enrolment, LessonProgress
 from courses.services import (
     LessonNotOpened,
-    completion_handlers,
     enrol,
     enrolment_check_completion,
     enrolment_final_quiz_passed,
@@ -160,60 +159,13 @@ def test_a_lesson_never_opened_cannot_be_marked_done(enrolment):
     assert not LessonProgress.objects.exists()
 
 
-def test_handlers_run_once_after_commit(enrolment, django_capture_on_commit_callbacks):
-    calls = []
-
-    with completion_handlers.override(calls.append, lambda pk: calls.append(("feed", pk))):
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            complete_all(enrolment)
-            assert calls == []  # nothing before the commit
-        assert len(callbacks) == 2
-        with django_capture_on_commit_callbacks(execute=True) as again:
-            assert enrolment_check_completion(enrolment=enrolment) is False
-            study_lesson(enrolment=enrolment, lesson=lessons_of(enrolment.course)[0])
-
-    assert calls == [enrolment.pk, ("feed", enrolment.pk)]
-    assert again == []
-
-
-def test_completion_is_recorded_once_even_from_a_stale_copy(
-    enrolment, django_capture_on_commit_callbacks
-):
-    calls = []
+def test_completion_is_recorded_once_even_from_a_stale_copy(enrolment):
     complete_stale = Enrolment.objects.get(pk=enrolment.pk)
+    complete_all(enrolment)
+    completed_at = Enrolment.objects.get().completed_at
 
-    with completion_handlers.override(calls.append):
-        with django_capture_on_commit_callbacks(execute=True):
-            complete_all(enrolment)
-            completed_at = Enrolment.objects.get().completed_at
-            assert enrolment_check_completion(enrolment=complete_stale) is False
-
-    assert calls == [enrolment.pk]
+    assert enrolment_check_completion(enrolment=complete_stale) is False
     assert Enrolment.objects.get().completed_at == completed_at
-
-
-def test_a_handler_error_does_not_stop_the_others(enrolment, django_capture_on_commit_callbacks):
-    calls = []
-
-    def broken(pk):
-        raise RuntimeError("certificate service down")
-
-    with completion_handlers.override(broken, calls.append):
-        with django_capture_on_commit_callbacks(execute=True):
-            complete_all(enrolment)
-
-    assert calls == [enrolment.pk]
-    assert Enrolment.objects.get().completed_at is not None
-
-
-def test_registering_twice_registers_once():
-    def handler(pk):
-        pass
-
-    with completion_handlers.override():
-        completion_handlers.register(handler)
-        completion_handlers.register(handler)
-        assert list(completion_handlers) == [handler]
 
 
 def test_recount_counts_only_active_lessons(enrolment):

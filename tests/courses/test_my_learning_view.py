@@ -7,7 +7,6 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import pages
 from courses.models import Assignment, Course
 from courses.services import enrol
 from tests.courses.factories import make_course, study_lesson
@@ -175,28 +174,6 @@ def test_in_progress_and_completed_courses(client, learner):
     assert [item.course for item in learning.completed] == [finished]
     html = response.content.decode()
     assert "50 % done" in html and "Not started" in html
-    assert "No certificate yet" in html
-
-
-def test_completed_courses_link_to_what_other_apps_register(client, learner):
-    finished = make_course(lessons=1, title_nl="Klaar")
-    enrolment = enrol(user=learner, course=finished)
-    complete(enrolment)
-    calls = []
-
-    def certificate_links(user, enrolments):
-        calls.append((user, [e.pk for e in enrolments]))
-        return {e.pk: ("Download certificate", f"/certificates/{e.pk}.pdf") for e in enrolments}
-
-    client.force_login(learner)
-    with pages.completed_links.override(certificate_links):
-        html = get(client).content.decode()
-
-    assert calls == [(learner, [enrolment.pk])]
-    assert (
-        f'<a class="utrecht-link" href="/certificates/{enrolment.pk}.pdf">Download certificate</a>'
-        in html
-    )
 
 
 def test_suggestions_follow_the_organisation_kind(client, learner):

@@ -61,7 +61,7 @@ def test_it_lists_assignments_to_chosen_learners(client, trainer, organisation, 
 
 
 def test_an_organisation_administrator_may_open_it(client, org_admin, group):
-    give_totp(org_admin)  # administrators must use an authenticator app (accounts.mfa)
+    give_totp(org_admin)  # administrators must use an authenticator app (academy.mfa)
     client.force_login(org_admin)
     assert client.get(URL).status_code == 200
 

@@ -13,7 +13,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 def with_totp(user):
-    """Give the person an authenticator app, as the MFA gate (accounts.mfa) requires for
+    """Give the person an authenticator app, as the MFA gate (academy.mfa) requires for
     analysts, admins, coordinators and staff on /organisations/."""
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         give_totp(user, secret=TOTP_SECRET, recovery_codes=False)

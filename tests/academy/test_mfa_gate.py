@@ -6,9 +6,9 @@ from django.contrib.messages import get_messages
 from django.test import override_settings
 from django.urls import reverse
 
-from accounts.mfa import user_has_mfa, user_requires_mfa
-from accounts.middleware import MFA_REQUIRED_MESSAGE
-from accounts.roles import forget_roles
+from academy.mfa import user_has_mfa, user_requires_mfa
+from academy.middleware import MFA_REQUIRED_MESSAGE
+from organisations.permissions import forget_roles
 from tests import factories
 from tests.accounts.helpers import nl
 from tests.mfa import give_totp

@@ -6,7 +6,7 @@ falls through to the next best page, so the start page works whichever app lands
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.roles import roles_of
+from organisations.permissions import roles_of
 
 
 def first_url(*names: str) -> str | None:

@@ -3,11 +3,11 @@
 Analysts and administrators (of any organisation), coordinators and staff see other people's
 data or manage the platform, so they must set up an authenticator app (TOTP) before they may
 open the pages under ``settings.MFA_REQUIRED_PATH_PREFIXES`` (see
-``accounts.middleware.MfaRequiredMiddleware``). Learners, trainers and content authors who are
+``academy.middleware.MfaRequiredMiddleware``). Learners, trainers and content authors who are
 not staff may switch it on, but are not forced to.
 """
 
-from accounts.roles import roles_of
+from organisations.permissions import roles_of
 
 
 def user_requires_mfa(user) -> bool:

@@ -1,9 +1,9 @@
-"""The main navigation, by role. One query at most per request (``accounts.roles``)."""
+"""The main navigation, by role. One query at most per request (``organisations.permissions.roles_of``)."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import roles_of
+from organisations.permissions import roles_of
 
 
 def _url(name: str) -> str | None:
@@ -32,7 +32,7 @@ def nav_items(request) -> list[dict]:
             (_("My learning"), "courses:my_learning", True),
             (_("Trainer"), "trainer:home", roles.trainer),
             (_("Organisation"), "organisations:overview", roles.sees_organisations),
-            (_("Audit log"), "accounts:audit", roles.reads_audit_log),
+            (_("Audit log"), "audit_log", roles.reads_audit_log),
             (_("Admin"), "admin:index", roles.staff),
         ]
     items = []

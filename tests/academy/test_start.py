@@ -3,8 +3,8 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from accounts import start
-from accounts.start import start_url_for
+from academy import start
+from academy.start import start_url_for
 from tests.factories import PASSWORD
 
 
@@ -63,9 +63,10 @@ def test_it_falls_back_while_pages_do_not_exist(urls, learner, trainer, analyst)
 
 @pytest.mark.django_db
 def test_it_sends_people_to_their_start_page_after_login(client, trainer):
-    response = client.post(reverse("account_login"), {"login": trainer.email, "password": PASSWORD})
-    assert response.status_code == 302
-    assert response["Location"] == start_url_for(trainer)
+    response = client.post(
+        reverse("account_login"), {"login": trainer.email, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == start_url_for(trainer)  # through /start/
 
 
 @pytest.mark.django_db
