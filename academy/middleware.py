@@ -9,16 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.mfa import user_has_mfa, user_requires_mfa
 
-DEFAULT_MFA_REQUIRED_PATH_PREFIXES = (
-    "/admin/",
-    "/organisations/",
-    "/dashboards/",
-    "/reporting/",
-    "/accounts/audit/",
-    "/trainer/",
-)
-
-
 MFA_REQUIRED_MESSAGE = _(
     "Your role gives you access to other people's data, so your account needs "
     "two-factor authentication. Set up an authenticator app to continue."
@@ -36,9 +26,7 @@ class MfaRequiredMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.prefixes = tuple(
-            getattr(settings, "MFA_REQUIRED_PATH_PREFIXES", DEFAULT_MFA_REQUIRED_PATH_PREFIXES)
-        )
+        self.prefixes = tuple(settings.MFA_REQUIRED_PATH_PREFIXES)
 
     def __call__(self, request):
         return self.get_response(request)

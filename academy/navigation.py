@@ -1,20 +1,14 @@
-"""The main navigation, by role. One query at most per request (``organisations.permissions.roles_of``)."""
+"""The main navigation, by role. One query at most per request
+(``organisations.permissions.roles_of``)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisations.permissions import roles_of
 
 
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def nav_items(request) -> list[dict]:
-    """Entries ``{"label", "url"}`` for the header; pages that do not exist yet are left out.
+    """Entries ``{"label", "url"}`` for the header.
 
     Everyone: Courses. Signed in: My learning (every person can follow courses, trainers and
     analysts too). Trainers: Trainer. Analysts, administrators, coordinators and staff:
@@ -35,10 +29,6 @@ def nav_items(request) -> list[dict]:
             (_("Audit log"), "audit_log", roles.reads_audit_log),
             (_("Admin"), "admin:index", roles.staff),
         ]
-    items = []
-    for label, name, allowed in wanted:
-        url = _url(name) if allowed else None
-        if url:
-            items.append({"label": label, "url": url})
+    items = [{"label": label, "url": reverse(name)} for label, name, allowed in wanted if allowed]
     request._academy_nav_items = items
     return items

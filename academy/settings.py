@@ -198,8 +198,6 @@ USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"  # audit "sessions
 MFA_REQUIRED_PATH_PREFIXES = [
     "/admin/",
     "/organisations/",
-    "/dashboards/",
-    "/reporting/",
     "/accounts/audit/",
     "/trainer/",
 ]

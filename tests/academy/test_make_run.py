@@ -21,9 +21,12 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make
 
 def runserver_command(*arguments: str, **variables: str) -> list[str]:
     """The command ``make run`` would run last (``make -n`` prints it without running it)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "HOST", "PORT")}
+    # Under `make test` the outer make's variables would leak in (and print "Entering
+    # directory" lines): run this make as a top-level one.
+    outer = ("SITE_URL", "HOST", "PORT", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")
+    env = {k: v for k, v in os.environ.items() if k not in outer}
     out = subprocess.run(
-        ["make", "-n", "run", *arguments],
+        ["make", "--no-print-directory", "-n", "run", *arguments],
         cwd=BASE_DIR,
         env={**env, **variables},
         capture_output=True,

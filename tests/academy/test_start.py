@@ -1,64 +1,26 @@
-"""The start page by role, with fallbacks while other apps' pages do not exist yet."""
+"""The start page by role."""
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from academy import start
 from academy.start import start_url_for
 from tests.factories import PASSWORD
 
 
-@pytest.fixture
-def urls(monkeypatch):
-    """Pretend that exactly the given URL names exist."""
-    existing: set[str] = set()
-
-    def fake_reverse(name, *args, **kwargs):
-        if name in existing:
-            return f"/{name.replace(':', '/')}/"
-        raise NoReverseMatch(name)
-
-    monkeypatch.setattr(start, "reverse", fake_reverse)
-    return existing
-
-
-ALL_PAGES = {
-    "home",
-    "accounts:profile",
-    "courses:catalogue",
-    "courses:my_learning",
-    "trainer:home",
-    "organisations:overview",
-}
+@pytest.mark.django_db
+def test_it_sends_learners_to_my_learning(learner):
+    assert start_url_for(learner) == reverse("courses:my_learning")
 
 
 @pytest.mark.django_db
-def test_it_sends_learners_to_my_learning(urls, learner):
-    urls.update(ALL_PAGES)
-    assert start_url_for(learner) == "/courses/my_learning/"
-
-
-@pytest.mark.django_db
-def test_it_sends_trainers_to_the_trainer_home(urls, trainer):
-    urls.update(ALL_PAGES)
-    assert start_url_for(trainer) == "/trainer/home/"
+def test_it_sends_trainers_to_the_trainer_home(trainer):
+    assert start_url_for(trainer) == reverse("trainer:home")
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["analyst", "org_admin", "coordinator", "staff_user"])
-def test_it_sends_organisation_roles_to_the_overview(request, urls, who):
-    urls.update(ALL_PAGES)
-    assert start_url_for(request.getfixturevalue(who)) == "/organisations/overview/"
-
-
-@pytest.mark.django_db
-def test_it_falls_back_while_pages_do_not_exist(urls, learner, trainer, analyst):
-    urls.update({"home", "accounts:profile", "courses:catalogue"})
-    assert start_url_for(learner) == "/courses/catalogue/"
-    assert start_url_for(trainer) == "/courses/catalogue/"
-    assert start_url_for(analyst) == "/accounts/profile/"
-    urls.add("courses:my_learning")
-    assert start_url_for(trainer) == "/courses/my_learning/"
+def test_it_sends_organisation_roles_to_the_overview(request, who):
+    assert start_url_for(request.getfixturevalue(who)) == reverse("organisations:overview")
 
 
 @pytest.mark.django_db
