@@ -131,3 +131,44 @@ def test_the_assignment_export_lists_the_chosen_learners(client, trainer, organi
     emails = {line[1] for line in list(csv.reader(io.StringIO(text)))[1:]}
     assert emails == {u.email for u in chosen}
     assert AuditEvent.objects.filter(action="export", data__assignment=assignment.pk).exists()
+
+
+@pytest.mark.services
+def test_postgresql_formats_the_same_file_as_python(
+    client, trainer, organisation, group, course, monkeypatch
+):
+    """The export is formatted by PostgreSQL (COPY); the Python path (SQLite) must write the
+    very same bytes: statuses, percentages, local times, neutralised and quoted texts."""
+    from django.db import connection
+
+    from courses.trainer import exports
+    from tests.courses.factories import make_course
+    from tests.courses.trainer_helpers import make_past_due
+
+    if connection.vendor != "postgresql":
+        pytest.skip("compares PostgreSQL's COPY with the Python path")
+    second = make_course(lessons=2, title_nl='Tweede, met "komma"')
+    names = ["=HYPERLINK(1)", "-5", "@som", "\ttab", 'Anne "de" Vries, jr.', "", "Émile\nNieuw"]
+    people = [add_learners(organisation, 1, group=group, user__name=name)[0] for name in names]
+    assign(trainer, course, group=group)
+    make_past_due(assign(trainer, second, group=group))
+    complete_lessons(people[0], course)
+    complete_lessons(people[1], course, count=2)
+    complete_lessons(people[2], second)
+    client.force_login(trainer)
+
+    url = reverse("trainer:group_export", args=[group.pk])
+    views = [{}, {"sort": "-name"}, {"sort": "-activity"}, {"sort": "progress"}]
+    views += [{"status": status} for status in ("not_done", "in_progress", "completed")]
+    by_postgres = {str(view): b"".join(client.get(url, view).streaming_content) for view in views}
+    monkeypatch.setattr(exports.connection, "vendor", "sqlite")
+    by_python = {str(view): b"".join(client.get(url, view).streaming_content) for view in views}
+
+    assert by_postgres == by_python
+    by_postgres = by_postgres["{}"]
+    rows = list(csv.reader(io.StringIO(by_postgres.decode("utf-8").lstrip("\ufeff"))))
+    assert len(rows) == 1 + len(names)
+    cells = {cell for row in rows[1:] for cell in row}
+    assert "'=HYPERLINK(1)" in cells and "'-5" in cells and "'@som" in cells
+    assert "'\ttab" in cells and 'Anne "de" Vries, jr.' in cells and "Émile\nNieuw" in cells
+    assert {"Completed", "In progress", "Overdue"} <= cells
