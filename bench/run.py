@@ -19,6 +19,7 @@ other processes on the machine disturb less), then one more request inside
 measured nothing. Rows go to ``bench/results.json`` and are printed as a table.
 """
 
+import gc
 import json
 import os
 import statistics
@@ -227,6 +228,8 @@ def main() -> int:
     only = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
 
     info = _prepare(scale)
+    gc.collect()
+    gc.freeze()  # as academy/wsgi.py does once the application is loaded
     ctx = BenchContext(info)
     rows_in_db = info.get("counts", {}).get("lesson_progress", 0)
     results = []
