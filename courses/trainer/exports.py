@@ -1,4 +1,4 @@
-"""CSV export of a trainer's progress matrix, streamed row by row.
+"""CSV export of a trainer's progress matrix: its one aggregate query and the streamed file.
 
 Every cell goes through ``accounts.spreadsheets.csv_safe`` (no formulas). The file starts
 with a UTF-8 byte order mark so that Excel reads accents correctly.
@@ -8,22 +8,122 @@ import csv
 from collections.abc import Iterator
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.spreadsheets import csv_safe
+from courses.models import Enrolment
 from courses.trainer.queries import (
     COMPLETED,
     IN_PROGRESS,
     NOT_STARTED,
     OVERDUE,
     Column,
-    matrix_export_csv_sql,
-    matrix_export_rows,
     status_of,
 )
+
+# --- the export's one query ------------------------------------------------------------
+
+
+def _export_aggregates(columns: list[Column]) -> dict:
+    """Per learner: the last activity, and per column the enrolment's completion, a started
+    flag (1/0; a flag reads faster than a date) and its progress. Max() over the enrolments of
+    one (learner, course) pair is that enrolment's value, and it stays right whatever other
+    joins the filters add."""
+    courses = [c.course.pk for c in columns]
+    aggregates = {
+        "x_last": Max("enrolments__last_activity_at", filter=Q(enrolments__course_id__in=courses))
+    }
+    for index, column in enumerate(columns):
+        same_course = Q(enrolments__course_id=column.course.pk)
+        aggregates[f"x{index}_done"] = Max("enrolments__completed_at", filter=same_course)
+        aggregates[f"x{index}_start"] = Max(
+            Case(
+                When(enrolments__started_at__isnull=False, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            filter=same_course,
+        )
+        aggregates[f"x{index}_pct"] = Max("enrolments__progress_percent", filter=same_course)
+    return aggregates
+
+
+def matrix_export_rows(learners: QuerySet[User], columns: list[Column]) -> QuerySet:
+    """Every learner of the matrix as one tuple, from ONE aggregate query read in one fetch (a
+    group's rows are few and small): ``(name, email, last activity, then per column: completed
+    at, started 1/0/None, progress %)``."""
+    aggregates = _export_aggregates(columns)
+    return learners.annotate(**aggregates).values_list("name", "email", *aggregates)
+
+
+FORMULA_PATTERN = r"^[-=+@\t\r]"  # accounts.spreadsheets.FORMULA_STARTS as a regex
+
+
+def matrix_export_csv_sql(
+    learners: QuerySet[User], columns: list[Column], *, labels: dict[str, str], zone: str
+) -> tuple[str, list]:
+    """The export's lines as text formatted by PostgreSQL itself, for ``COPY (…) TO STDOUT``:
+    the same fields, statuses (``status_of``), neutralised texts (``csv_safe``; an empty text
+    becomes NULL, which COPY writes as an empty field, as the csv module does) and local times
+    as the Python path of ``courses.trainer.exports``; a test compares the two byte for byte.
+
+    Written as SQL around the learners query (filters and order as on the page, numbered by a
+    window): built with the ORM, its dozens of filtered aggregates cost more to compile than
+    PostgreSQL needs to run them. Course ids are integers from the database."""
+    numbered = (
+        learners.annotate(x_row=Window(RowNumber(), order_by=list(learners.query.order_by)))
+        .order_by()
+        .values_list("pk", "name", "email", "x_row")
+    )
+    learners_sql, learners_params = numbered.query.sql_with_params()
+    params = list(learners_params)
+    courses = [int(column.course.pk) for column in columns]
+    aggregates = ["MAX(e.last_activity_at) AS last_activity"]
+    for index, course in enumerate(courses):
+        only = f"FILTER (WHERE e.course_id = {course})"
+        aggregates += [
+            f"MAX(e.completed_at) {only} AS done{index}",
+            f"MAX(CASE WHEN e.started_at IS NOT NULL THEN 1 ELSE 0 END) {only} AS started{index}",
+            f"MAX(e.progress_percent) {only} AS percent{index}",
+        ]
+    outer_params: list = []
+
+    def safe(field: str) -> str:
+        outer_params.append(FORMULA_PATTERN)
+        return f"CASE WHEN a.{field} ~ %s THEN '''' || a.{field} ELSE NULLIF(a.{field}, '') END"
+
+    def local(field: str) -> str:
+        outer_params.append(zone)
+        return f"to_char(timezone(%s, a.{field}), 'YYYY-MM-DD HH24:MI')"
+
+    fields = [safe("name"), safe("email"), local("last_activity")]
+    for index, column in enumerate(columns):
+        status = f"CASE WHEN a.done{index} IS NOT NULL THEN %s "
+        outer_params.append(labels[COMPLETED])
+        if column.overdue:
+            status += "WHEN TRUE THEN %s "
+            outer_params.append(labels[OVERDUE])
+        status += f"WHEN a.started{index} = 1 OR a.percent{index} > 0 THEN %s ELSE %s END"
+        outer_params += [labels[IN_PROGRESS], labels[NOT_STARTED]]
+        fields += [status, f"COALESCE(a.percent{index}, 0)", local(f"done{index}")]
+    in_courses = ", ".join(str(course) for course in courses) or "NULL"
+    sql = (
+        f"SELECT {', '.join(fields)} FROM ("
+        f"SELECT l.x_row, l.name, l.email, {', '.join(aggregates)} "
+        f"FROM ({learners_sql}) l LEFT JOIN {Enrolment._meta.db_table} e "
+        f"ON e.user_id = l.pk AND e.course_id IN ({in_courses}) "
+        "GROUP BY l.x_row, l.pk, l.name, l.email) a ORDER BY a.x_row"
+    )
+    # the outer placeholders come first in the text, the learners query's inside it
+    return sql, outer_params + params
+
+
+# --- the file --------------------------------------------------------------------------------
+
 
 LINES_PER_CHUNK = 200  # lines per piece of the streamed response (Python path)
 BYTES_PER_CHUNK = 32 * 1024  # bytes per piece of the streamed response (COPY path)

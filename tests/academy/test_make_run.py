@@ -3,7 +3,6 @@ Makefile passes SITE_URL from HOST and PORT unless SITE_URL is given)."""
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from itertools import takewhile
@@ -15,9 +14,6 @@ from django.conf import settings
 from organisations.services.invitations import invitation_url
 
 BASE_DIR = Path(settings.BASE_DIR)
-
-pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-
 
 def runserver_command(*arguments: str, **variables: str) -> list[str]:
     """The command ``make run`` would run last (``make -n`` prints it without running it)."""
