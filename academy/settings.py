@@ -9,6 +9,7 @@ ACADEMY_ENV selects the profile:
 Tests run with ``development`` plus the overrides in ``tests/conftest.py``.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -52,7 +53,7 @@ else:
     SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "academy.admin_config.AcademyAdminConfig",  # django.contrib.admin, our own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -318,3 +319,20 @@ CELERY_BEAT_SCHEDULE["academy-purge-past-retention"] = {
 # One password confirmation ("Confirm access") covers every sensitive page (e-mail, password,
 # two-factor, download my data, delete my account) for this many seconds.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=600)
+
+# Certificates. Completions from this date on were made under the trustworthy-assessment rules
+# (opaque answer values, attempt limits, study-gated completion); only they are certified.
+# Earlier completions are listed by ``manage.py issue_certificates``, never certified.
+CERTIFICATE_RULES_SINCE = date.fromisoformat(
+    env.str("CERTIFICATE_RULES_SINCE", default="2026-12-01")
+)
+# Public verification page: at most this many look-ups per client address per minute.
+CERTIFICATE_VERIFY_PER_MINUTE = env.int("CERTIFICATE_VERIFY_PER_MINUTE", default=30)
+CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
+    "task": "certificates.tasks.sweep_certificates",
+    "schedule": crontab(minute=17),
+}
+CELERY_BEAT_SCHEDULE["certificates-expiry-notices"] = {
+    "task": "certificates.tasks.send_expiry_notices",
+    "schedule": crontab(hour=8, minute=0),
+}

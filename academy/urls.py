@@ -6,7 +6,6 @@ from django.urls import include, path
 from academy import views
 
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Academy"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +21,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("trainer/", include("courses.trainer.urls")),
     path("assessments/", include("assessments.urls")),
+    path("certificates/", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]
 

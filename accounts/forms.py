@@ -7,21 +7,82 @@ so it must not import ``allauth.account.forms``.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     AuditEvent,
+    Register,
     User,
     big_number_validator,
     other_register_number_validator,
+    registerplein_number_validator,
+    skj_number_validator,
     vvn_number_validator,
 )
 
-REGISTRATION_FIELDS = ("big_number", "vvn_number", "other_register_name", "other_register_number")
+REGISTRATION_FIELDS = (
+    "big_number",
+    "vvn_number",
+    "skj_number",
+    "registerplein_number",
+    "other_register_name",
+    "other_register_number",
+    "date_of_birth",
+)
 _SEPARATORS = re.compile(r"[\s.\-]")
+REGISTER_VALIDATORS = {
+    Register.BIG: big_number_validator,
+    Register.VVN: vvn_number_validator,
+    Register.SKJ: skj_number_validator,
+    Register.REGISTERPLEIN: registerplein_number_validator,
+    Register.OTHER: other_register_number_validator,
+}
+EARLIEST_DATE_OF_BIRTH = date(1900, 1, 1)
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+
+
+def clean_registration_number(register: str, value: str) -> str:
+    """The number as stored: registers with digit-only numbers drop spaces, dots and hyphens
+    people type; the other register keeps its characters. Raises ``ValidationError`` with the
+    register's own message. Used by the profile and by the course evaluation."""
+    value = (value or "").strip()
+    if register != Register.OTHER:
+        value = _SEPARATORS.sub("", value)
+    if value:
+        REGISTER_VALIDATORS[register](value)
+    return value
+
+
+def validate_date_of_birth(value: date | None) -> None:
+    """A date of birth is in the past and not before 1900."""
+    if value is None:
+        return
+    if value >= timezone.localdate():
+        raise forms.ValidationError(_("A date of birth lies in the past."), code="future")
+    if value < EARLIEST_DATE_OF_BIRTH:
+        raise forms.ValidationError(
+            _("Enter a date of birth after 1 January 1900."), code="too_early"
+        )
+
+
+def date_of_birth_field(**kwargs) -> forms.DateField:
+    """The date of birth as a date input (optional unless the caller says otherwise)."""
+    options = {
+        "label": _("Date of birth"),
+        "required": False,
+        "input_formats": DATE_INPUT_FORMATS,
+        "validators": [validate_date_of_birth],
+        "widget": forms.DateInput(
+            attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"
+        ),
+    }
+    options.update(kwargs)
+    return forms.DateField(**options)
 
 
 def _current_language() -> str:
@@ -64,10 +125,11 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    """Name, language, profession and registration numbers.
+    """Name, language, profession, registration numbers and the date of birth.
 
     Registration numbers may be typed with spaces, dots or hyphens; they are stored as digits.
-    The other register needs both its name and the number, or neither.
+    The other register needs both its name and the number, or neither. The date of birth is
+    optional (only some registers ask for it: ``Accreditation.requires_date_of_birth``).
     """
 
     big_number = forms.CharField(
@@ -84,11 +146,28 @@ class ProfileForm(forms.ModelForm):
         help_text=_("6 to 9 digits. For nurses and carers."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    skj_number = forms.CharField(
+        label=_("SKJ registration number"),
+        required=False,
+        max_length=30,
+        help_text=_("6 to 9 digits. For youth care professionals."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    registerplein_number = forms.CharField(
+        label=_("Registerplein number"),
+        required=False,
+        max_length=30,
+        help_text=_("5 to 9 digits. For social workers."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    date_of_birth = date_of_birth_field(
+        help_text=_("Only needed when the register of an accredited course asks for it.")
+    )
     other_register_name = forms.CharField(
         label=_("Other register"),
         required=False,
         max_length=100,
-        help_text=_("The name of another professional register, for example SKJ."),
+        help_text=_("The name of another professional register."),
     )
     other_register_number = forms.CharField(
         label=_("Number in the other register"),
@@ -105,8 +184,11 @@ class ProfileForm(forms.ModelForm):
             "profession",
             "big_number",
             "vvn_number",
+            "skj_number",
+            "registerplein_number",
             "other_register_name",
             "other_register_number",
+            "date_of_birth",
         ]
         labels = {"name": _("Name"), "preferred_language": _("Language")}
         help_texts = {
@@ -122,7 +204,8 @@ class ProfileForm(forms.ModelForm):
             User.Profession.choices
         )
         self._initial_registration = {
-            name: getattr(self.instance, name) or "" for name in REGISTRATION_FIELDS
+            name: getattr(self.instance, name) or ("" if name != "date_of_birth" else None)
+            for name in REGISTRATION_FIELDS
         }
 
     def clean_name(self) -> str:
@@ -132,25 +215,24 @@ class ProfileForm(forms.ModelForm):
         return name
 
     def clean_big_number(self) -> str:
-        value = _SEPARATORS.sub("", self.cleaned_data["big_number"])
-        if value:
-            big_number_validator(value)
-        return value
+        return clean_registration_number(Register.BIG, self.cleaned_data["big_number"])
 
     def clean_vvn_number(self) -> str:
-        value = _SEPARATORS.sub("", self.cleaned_data["vvn_number"])
-        if value:
-            vvn_number_validator(value)
-        return value
+        return clean_registration_number(Register.VVN, self.cleaned_data["vvn_number"])
+
+    def clean_skj_number(self) -> str:
+        return clean_registration_number(Register.SKJ, self.cleaned_data["skj_number"])
+
+    def clean_registerplein_number(self) -> str:
+        return clean_registration_number(
+            Register.REGISTERPLEIN, self.cleaned_data["registerplein_number"]
+        )
 
     def clean_other_register_name(self) -> str:
         return " ".join(self.cleaned_data["other_register_name"].split())
 
     def clean_other_register_number(self) -> str:
-        value = self.cleaned_data["other_register_number"].strip()
-        if value:
-            other_register_number_validator(value)
-        return value
+        return clean_registration_number(Register.OTHER, self.cleaned_data["other_register_number"])
 
     def clean(self):
         cleaned = super().clean()
@@ -169,12 +251,13 @@ class ProfileForm(forms.ModelForm):
                 )
         return cleaned
 
-    def registration_changes(self) -> dict[str, str]:
-        """The registration numbers that this (valid) form changes: field → new value."""
+    def registration_changes(self) -> dict[str, object]:
+        """The registration numbers (and date of birth) that this (valid) form changes:
+        field → new value."""
         return {
             name: self.cleaned_data[name]
             for name in REGISTRATION_FIELDS
-            if self.cleaned_data.get(name, "") != self._initial_registration[name]
+            if self.cleaned_data.get(name) != self._initial_registration[name]
         }
 
 

@@ -16,6 +16,10 @@ sections first, so they lead the file):
   every address and name the person had and helpers to find and scrub them in free text and
   JSON. Keep aggregate rows (memberships, enrolments, attempts) so that totals stay right.
 
+- ``registration_changed.register(fn)`` — ``fn(*, user, fields: list[str]) -> None``: called
+  inside ``accounts.services.profile_update`` when registration numbers (or the date of birth)
+  changed; the certificates app re-issues certificates that carry the changed number.
+
 Which models hold personal data, and the rule the tests enforce
 (``tests/accounts/test_personal_data_coverage.py``): every model with a ForeignKey or
 OneToOneField to the user model, to ``courses.Enrolment`` or to ``assessments.Attempt`` is
@@ -32,6 +36,7 @@ from academy.registry import Registry
 
 personal_data_sections = Registry("personal data sections")
 personal_identifiers = Registry("personal identifiers")
+registration_changed = Registry("registration numbers changed")
 account_erasers = Registry("account erasers")
 
 DELIBERATELY_NOT_EXPORTED: dict[str, str] = {

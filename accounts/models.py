@@ -13,10 +13,36 @@ vvn_number_validator = RegexValidator(
     r"^\d{6,9}$",
     _("A Kwaliteitsregister V&VN number has 6 to 9 digits."),
 )
+skj_number_validator = RegexValidator(
+    r"^\d{6,9}$", _("An SKJ registration number has 6 to 9 digits.")
+)
+registerplein_number_validator = RegexValidator(
+    r"^\d{5,9}$", _("A Registerplein number has 5 to 9 digits.")
+)
 other_register_number_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9\-./]{2,39}$",
     _("Use 3 to 40 letters, digits, dots, slashes or hyphens."),
 )
+
+
+class Register(models.TextChoices):
+    """The professional registers whose numbers a learner can keep in their profile (an
+    accreditation names the one its points are registered in)."""
+
+    BIG = "big", _("BIG register")
+    VVN = "vvn", _("Kwaliteitsregister V&VN")
+    SKJ = "skj", _("SKJ (youth care)")
+    REGISTERPLEIN = "registerplein", _("Registerplein (social work)")
+    OTHER = "other", _("Other register")
+
+
+REGISTER_NUMBER_FIELDS = {
+    Register.BIG: "big_number",
+    Register.VVN: "vvn_number",
+    Register.SKJ: "skj_number",
+    Register.REGISTERPLEIN: "registerplein_number",
+    Register.OTHER: "other_register_number",
+}
 
 
 class UserManager(BaseUserManager):
@@ -76,12 +102,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         validators=[vvn_number_validator],
     )
+    skj_number = models.CharField(
+        _("SKJ registration number"), max_length=9, blank=True, validators=[skj_number_validator]
+    )
+    registerplein_number = models.CharField(
+        _("Registerplein number"),
+        max_length=9,
+        blank=True,
+        validators=[registerplein_number_validator],
+    )
     other_register_name = models.CharField(_("other register"), max_length=100, blank=True)
     other_register_number = models.CharField(
         _("number in the other register"),
         max_length=40,
         blank=True,
         validators=[other_register_number_validator],
+    )
+    date_of_birth = models.DateField(
+        _("date of birth"),
+        null=True,
+        blank=True,
+        help_text=_("Only asked when an accreditation register requires it."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
@@ -103,6 +144,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.name or self.email
+
+    def registration_number(self, register: str) -> str:
+        """The person's number in ``register`` (a ``Register`` value), or ""."""
+        field = REGISTER_NUMBER_FIELDS.get(register)
+        return getattr(self, field) if field else ""
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
@@ -133,6 +179,9 @@ class AuditEvent(models.Model):
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
         SESSIONS_ENDED = "sessions_ended", _("Other sessions logged out")
         EXTRA_ATTEMPT = "extra_attempt", _("Extra quiz attempt granted")
+        ACCREDITATION_CHANGED = "accreditation_changed", _("Accreditation changed")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+        REVIEWER_CHANGED = "reviewer_changed", _("Course reviewer access changed")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

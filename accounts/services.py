@@ -16,7 +16,12 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.erasure import ErasedPerson
-from accounts.hooks import account_erasers, personal_data_sections, personal_identifiers
+from accounts.hooks import (
+    account_erasers,
+    personal_data_sections,
+    personal_identifiers,
+    registration_changed,
+)
 from accounts.models import AuditEvent, User
 from accounts.personal_data import erase_logs, identifiers, iso
 
@@ -30,8 +35,11 @@ def profile_update(*, user: User, changes: dict[str, Any], request=None) -> User
     registration_fields = {
         "big_number",
         "vvn_number",
+        "skj_number",
+        "registerplein_number",
         "other_register_name",
         "other_register_number",
+        "date_of_birth",
     }
     allowed = {"name", "preferred_language", "profession"} | registration_fields
     unknown = set(changes) - allowed
@@ -52,6 +60,8 @@ def profile_update(*, user: User, changes: dict[str, Any], request=None) -> User
             subject_user=user,
             data={"fields": changed_registration},
         )
+        for listener in registration_changed:
+            listener(user=user, fields=changed_registration)
     return user
 
 
@@ -124,6 +134,9 @@ def account_delete(*, user: User, request=None) -> User:
     user.name = ""
     user.big_number = ""
     user.vvn_number = ""
+    user.skj_number = ""
+    user.registerplein_number = ""
+    user.date_of_birth = None
     user.other_register_name = ""
     user.other_register_number = ""
     user.is_active = False
@@ -137,6 +150,9 @@ def account_delete(*, user: User, request=None) -> User:
             "name",
             "big_number",
             "vvn_number",
+            "skj_number",
+            "registerplein_number",
+            "date_of_birth",
             "other_register_name",
             "other_register_number",
             "is_active",

@@ -1,10 +1,20 @@
-"""What the assessments app adds to the learner pages of the courses app."""
+"""What the assessments app adds to the learner pages of the courses app.
+
+After a renewal only the attempts of the current round count (``services.in_current_round``):
+the sections show those, the earlier ones stay in the database as history."""
 
 from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from assessments.loader import SURVEY_SLUG
 from assessments.models import Attempt, ExtraAttempt, Quiz, Survey, SurveyResponse
+
+
+def _this_round(attempts, enrolment):
+    """Only the attempts started since the enrolment's renewal, if it was renewed."""
+    if enrolment.restarted_at is None:
+        return attempts
+    return attempts.filter(started_at__gte=enrolment.restarted_at)
 
 
 def _survey_id() -> int | None:
@@ -26,7 +36,9 @@ def course_page_section(request, course, enrolment):
         quizzes = quizzes.prefetch_related(
             Prefetch(
                 "attempts",
-                queryset=Attempt.objects.filter(enrolment=enrolment).order_by("-number"),
+                queryset=_this_round(
+                    Attempt.objects.filter(enrolment=enrolment), enrolment
+                ).order_by("-number"),
                 to_attr="learner_attempts",
             )
         )
@@ -71,7 +83,9 @@ def lesson_page_section(request, lesson, enrolment):
     """A lesson's knowledge check: a link to start it, or its result (one query)."""
     quizzes = Quiz.objects.filter(lesson=lesson, kind=Quiz.Kind.CHECK)
     if enrolment is not None:
-        last = Attempt.objects.filter(quiz=OuterRef("pk"), enrolment=enrolment).order_by("-number")
+        last = _this_round(
+            Attempt.objects.filter(quiz=OuterRef("pk"), enrolment=enrolment), enrolment
+        ).order_by("-number")
         quizzes = quizzes.annotate(
             last_attempt_id=Subquery(last.values("pk")[:1]),
             last_status=Subquery(last.values("status")[:1]),
@@ -94,7 +108,7 @@ def trainer_learner_section(request, learner, enrolments):
     """On a trainer's page of one learner: the final quiz of each course (attempts used and
     allowed, passed or not) and, for a learner who used every attempt, a button to grant one
     more. Three queries, whatever the number of courses."""
-    from assessments.services import Allowance
+    from assessments.services import Allowance, in_current_round
     from organisations.permissions import can_grant_extra_attempt
 
     by_course = {enrolment.course_id: enrolment for enrolment in enrolments}
@@ -107,16 +121,19 @@ def trainer_learner_section(request, learner, enrolments):
     )
     if not quizzes:
         return None
+    by_quiz = {quiz.pk: by_course[quiz.course_id] for quiz in quizzes}
     attempts: dict[int, list] = {}
     for attempt in Attempt.objects.filter(
         quiz__in=quizzes, enrolment__in=list(by_course.values())
-    ).only("pk", "quiz_id", "status", "passed", "score", "submitted_at"):
-        attempts.setdefault(attempt.quiz_id, []).append(attempt)
+    ).only("pk", "quiz_id", "status", "passed", "score", "started_at", "submitted_at"):
+        if in_current_round(attempt.started_at, by_quiz[attempt.quiz_id]):
+            attempts.setdefault(attempt.quiz_id, []).append(attempt)
     extras: dict[int, int] = {}
-    for quiz_id in ExtraAttempt.objects.filter(
+    for quiz_id, granted_at in ExtraAttempt.objects.filter(
         quiz__in=quizzes, enrolment__in=list(by_course.values())
-    ).values_list("quiz_id", flat=True):
-        extras[quiz_id] = extras.get(quiz_id, 0) + 1
+    ).values_list("quiz_id", "granted_at"):
+        if in_current_round(granted_at, by_quiz[quiz_id]):
+            extras[quiz_id] = extras.get(quiz_id, 0) + 1
     may_grant = can_grant_extra_attempt(request.user, learner)
     rows = []
     for quiz in quizzes:

@@ -11,7 +11,10 @@ Integrity rules live here (views only call these):
   an answer saved at the same moment is either graded or refused;
 - attempts beyond ``Quiz.attempts_allowed`` plus the extra attempts granted are refused, and
   after a failed attempt the next opens ``Quiz.retry_after_hours`` later (an extra attempt
-  opens at once); every attempt draws afresh.
+  opens at once); every attempt draws afresh;
+- after a renewal (``Enrolment.restarted_at``, see ``courses.services.renewal``) only the
+  attempts started and the extra attempts granted since then count, for the limit, for
+  "passed" and for the waiting time (:func:`in_current_round`); older ones stay as history.
 """
 
 import json
@@ -101,6 +104,12 @@ def draw_layout(*, quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
     return layout
 
 
+def in_current_round(moment: datetime, enrolment: Enrolment) -> bool:
+    """Whether an attempt started (or an extra attempt was granted) at ``moment`` belongs to
+    the enrolment's current round: a renewal starts a new one."""
+    return enrolment.restarted_at is None or moment >= enrolment.restarted_at
+
+
 @dataclass(frozen=True)
 class Allowance:
     """Where a learner stands with a quiz: attempts used and allowed, and when the next may
@@ -111,6 +120,7 @@ class Allowance:
     passed: bool
     open_attempt: Attempt | None
     next_start_at: datetime | None
+    last_number: int = 0  # the highest attempt number so far, earlier rounds included
 
     @property
     def remaining(self) -> int | None:
@@ -129,17 +139,24 @@ class Allowance:
 
 
 def attempt_allowance(*, quiz: Quiz, enrolment: Enrolment) -> Allowance:
-    """Two queries: the learner's attempts and the extra attempts granted."""
+    """Two queries: the learner's attempts and the extra attempts granted (of the current
+    round, see :func:`in_current_round`)."""
     attempts = list(
         Attempt.objects.filter(quiz=quiz, enrolment=enrolment)
-        .only("pk", "number", "status", "passed", "submitted_at", "deadline", "quiz_id")
+        .only(
+            "pk", "number", "status", "passed", "started_at", "submitted_at", "deadline", "quiz_id"
+        )
         .order_by("number")
     )
-    extras = list(
-        ExtraAttempt.objects.filter(quiz=quiz, enrolment=enrolment).values_list(
+    last_number = attempts[-1].number if attempts else 0
+    attempts = [a for a in attempts if in_current_round(a.started_at, enrolment)]
+    extras = [
+        granted
+        for granted in ExtraAttempt.objects.filter(quiz=quiz, enrolment=enrolment).values_list(
             "granted_at", flat=True
         )
-    )
+        if in_current_round(granted, enrolment)
+    ]
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     passed = quiz.kind == Quiz.Kind.FINAL and any(a.passed for a in attempts)
     allowed = None if quiz.attempts_allowed is None else quiz.attempts_allowed + len(extras)
@@ -155,6 +172,7 @@ def attempt_allowance(*, quiz: Quiz, enrolment: Enrolment) -> Allowance:
         passed=passed,
         open_attempt=open_attempt,
         next_start_at=next_start_at,
+        last_number=last_number,
     )
 
 
@@ -170,9 +188,9 @@ def attempt_start(
         quiz=quiz, enrolment=enrolment, status=Attempt.Status.IN_PROGRESS
     ).first()
     if open_attempt is not None:
-        if not _expired(open_attempt, now):
+        if not _expired(open_attempt, now) and in_current_round(open_attempt.started_at, enrolment):
             return open_attempt
-        _grade(open_attempt, now)
+        _grade(open_attempt, now)  # expired, or left open before a renewal: close it
     allowance = attempt_allowance(quiz=quiz, enrolment=enrolment)
     if allowance.passed:
         raise AssessmentError(_("You have already passed this quiz."))
@@ -195,7 +213,7 @@ def attempt_start(
                 quiz=quiz,
                 enrolment=enrolment,
                 user_id=enrolment.user_id,
-                number=allowance.used + 1,
+                number=allowance.last_number + 1,
                 layout=layout,
                 started_at=now,
                 deadline=deadline,
@@ -355,7 +373,11 @@ def _grade(attempt: Attempt, now: datetime) -> Attempt:
     attempt.status = Attempt.Status.SUBMITTED
     attempt.submitted_at = now
     attempt.save(update_fields=["score", "passed", "status", "submitted_at"])
-    if attempt.passed and attempt.quiz.kind == Quiz.Kind.FINAL:
+    if (
+        attempt.passed
+        and attempt.quiz.kind == Quiz.Kind.FINAL
+        and in_current_round(attempt.started_at, attempt.enrolment)
+    ):
         enrolment_final_quiz_passed(enrolment=attempt.enrolment, passed_at=now)
     return attempt
 

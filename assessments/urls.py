@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import views, views_reviewer
 
 app_name = "assessments"
 urlpatterns = [
@@ -20,6 +20,11 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/save/", views.attempt_save_all, name="save"),
     path("attempts/<int:attempt_id>/review/", views.attempt_review, name="review"),
     path("courses/<slug:course_slug>/survey/<str:phase>/", views.survey, name="survey"),
+    path(
+        "courses/<slug:course_slug>/question-bank/",
+        views_reviewer.question_bank,
+        name="question_bank",
+    ),
     path("statistics/", views.statistics_index, name="statistics_index"),
     path("statistics/<int:quiz_id>/", views.quiz_statistics, name="statistics"),
 ]

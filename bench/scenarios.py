@@ -24,7 +24,7 @@ from accounts.models import User
 
 @dataclass
 class Probe:
-    client: Client
+    client: Client | None
     path: str
     method: str = "get"
     data: dict | None = None
@@ -37,6 +37,10 @@ class Probe:
     # form POST that redirects after it graded (``expect_location`` must be in the Location).
     expect_status: int = 200
     expect_location: str = ""
+    # A job measured without HTTP (rendering a PDF, a batch through the workers): called
+    # instead of a request; the row is ok when it returns without raising.
+    call: Callable[[], None] | None = None
+    measure_queries: bool = True  # False: the job is too long to run once more for the count
 
 
 @dataclass
@@ -45,14 +49,27 @@ class Scenario:
     build: Callable[["BenchContext"], Probe | None]
     target_p95_ms: float | None = None
     target_queries: int | None = None
+    iterations: int | None = None  # None: BENCH_ITERATIONS
+    warmup: int | None = None  # None: BENCH_WARMUP
+    target_per_second: float | None = None
 
 
 REGISTRY: dict[str, Scenario] = {}
 
 
-def scenario(name: str, *, target_p95_ms: float | None = None, target_queries: int | None = None):
+def scenario(
+    name: str,
+    *,
+    target_p95_ms: float | None = None,
+    target_queries: int | None = None,
+    iterations: int | None = None,
+    warmup: int | None = None,
+    target_per_second: float | None = None,
+):
     def register(fn: Callable[["BenchContext"], Probe | None]):
-        REGISTRY[name] = Scenario(name, fn, target_p95_ms, target_queries)
+        REGISTRY[name] = Scenario(
+            name, fn, target_p95_ms, target_queries, iterations, warmup, target_per_second
+        )
         return fn
 
     return register
@@ -293,3 +310,6 @@ def quiz_submit(ctx: BenchContext) -> Probe | None:
         expect_status=302,
         expect_location="/review/",
     )
+
+
+from bench import certificates as _certificates  # noqa: E402,F401  (registers its rows)

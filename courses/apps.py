@@ -19,4 +19,5 @@ class CoursesConfig(AppConfig):
 
         personal_data_sections.register(personal_data.learning_section)
         personal_data_sections.register(personal_data.assignment_section)
+        personal_data_sections.register(personal_data.reviewer_section)
         account_erasers.register(personal_data.account_erase)

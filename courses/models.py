@@ -36,9 +36,8 @@ class Audience(models.TextChoices):
 class Course(models.Model):
     """A course of the catalogue, loaded from ``content/<slug>/`` by ``load_catalogue``.
 
-    ``version`` goes up by one each time the loader sees a new ``content_hash``.
-    ``accreditation`` is an interim copy of the course.yaml ``accreditation:`` block; the
-    certificates app will move it into its Accreditation model and then drop this field.
+    ``version`` goes up by one each time the loader sees a new ``content_hash``. Accreditations
+    live in the certificates app (``certificates.Accreditation``), never on the course.
     """
 
     class Status(models.TextChoices):
@@ -62,11 +61,13 @@ class Course(models.Model):
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"), null=True, blank=True
     )
-    # Interim home of the course's accreditation, read from ``accreditation:`` in course.yaml:
-    # {"body": str, "points": number, "accreditation_id": str, "registration": big|vvn|other}
-    # or {} for courses without one. The certificates app will move this into its own
-    # Accreditation model (with validity dates); until then the catalogue reads it from here.
-    accreditation = models.JSONField(_("accreditation"), default=dict, blank=True)
+    reviewed_on = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked the content against its sources."),
+    )
+    review_every_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
     requires_final_quiz = models.BooleanField(
         _("requires a passed final quiz"),
         default=False,
@@ -228,6 +229,22 @@ class Enrolment(models.Model):
             "When the learner first passed the final quiz (stored by the assessments app)."
         ),
     )
+    certificate_issued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the certificate of this completion was issued; empty when none was issued or "
+            "it was revoked (kept by the certificates app, read by trainer pages and exports)."
+        ),
+    )
+    restarted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the learner renewed (enrolled again on the current version): only quiz "
+            "attempts from then on count."
+        ),
+    )
 
     class Meta:
         verbose_name = _("enrolment")
@@ -342,3 +359,33 @@ class TrainerOverviewSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "week"], name="trainer_overview_once_per_week")
         ]
+
+
+class CourseReviewer(models.Model):
+    """Read-only access to one course for an accrediting body's assessor: every lesson, knowledge
+    check and the whole question bank, without an enrolment, so nothing they do counts in any
+    progress figure or statistic. Granted by accreditation administrators in the admin."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="course_reviews", on_delete=models.CASCADE
+    )
+    course = models.ForeignKey(Course, related_name="reviewers", on_delete=models.CASCADE)
+    on_behalf_of = models.CharField(
+        _("on behalf of"),
+        max_length=200,
+        help_text=_("The accrediting body the assessor works for, e.g. V&VN Kwaliteitsregister."),
+    )
+    valid_until = models.DateField(
+        _("access until"), null=True, blank=True, help_text=_("Empty: until withdrawn.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course reviewer")
+        verbose_name_plural = _("course reviewers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="coursereviewer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.course}"

@@ -3,7 +3,8 @@
 
 Exported: enrolments with the progress per lesson, the measured study time (seconds per lesson,
 as the server measured it; see ``courses.services.learning``), the courses assigned to the
-person (directly or through a group) and the reminders and weekly overviews sent to them.
+person (directly or through a group), the reminders and weekly overviews sent to them, and the
+courses they may review for an accrediting body (reviewer access).
 Erased: the person's name or address in the messages trainers wrote with an assignment.
 Enrolments, lesson progress and reminder guards stay, pointing to the anonymous account, so that
 completions per course and organisation stay right; they hold no name or address.
@@ -19,6 +20,7 @@ from accounts.hooks import exports
 from accounts.personal_data import iso
 from courses.models import (
     Assignment,
+    CourseReviewer,
     Enrolment,
     LessonProgress,
     ReminderSent,
@@ -57,6 +59,7 @@ def learning_section(*, user) -> dict:
                 "enrolled_at": iso(enrolment.created_at),
                 "started_at": iso(enrolment.started_at),
                 "completed_at": iso(enrolment.completed_at),
+                "restarted_at": iso(enrolment.restarted_at),
                 "last_activity_at": iso(enrolment.last_activity_at),
                 "last_opened_lesson": (
                     enrolment.last_opened_lesson.slug if enrolment.last_opened_lesson else None
@@ -140,10 +143,29 @@ def assignment_section(*, user) -> dict:
     }
 
 
+@exports("courses.CourseReviewer")
+def reviewer_section(*, user) -> dict:
+    return {
+        "course_reviews": [
+            {
+                "course": review.course.slug,
+                "on_behalf_of": review.on_behalf_of,
+                "valid_until": iso(review.valid_until),
+                "granted_at": iso(review.created_at),
+            }
+            for review in CourseReviewer.objects.filter(user=user)
+            .select_related("course")
+            .order_by("created_at", "pk")
+        ]
+    }
+
+
 @transaction.atomic
 def account_erase(*, user, person: ErasedPerson) -> None:
     """Scrub the person's name and address from assignment messages (a trainer may have
-    greeted them by name). The assignments stay: they are the organisation's."""
+    greeted them by name). The assignments stay: they are the organisation's. Reviewer access
+    ends with the account."""
+    CourseReviewer.objects.filter(user=user).delete()
     for assignment in person.mentioning(Assignment.objects.all(), "message").only("message"):
         message = person.scrub(assignment.message)
         if message != assignment.message:

@@ -44,6 +44,7 @@ from organisations.models import ROLE_RANK, Group, Membership, Organisation, Rol
 
 COORDINATOR_GROUP = "coordinator"
 CONTENT_AUTHOR_GROUP = "content author"
+ACCREDITATION_ADMIN_GROUP = "accreditation administrator"
 
 MANAGERS = (Role.TRAINER, Role.ADMIN)
 VIEWERS = (Role.TRAINER, Role.ANALYST, Role.ADMIN)
@@ -68,6 +69,7 @@ class Roles:
     admin: bool = False
     coordinator: bool = False
     content_author: bool = False
+    accreditation_admin: bool = False
     staff: bool = False
     has_totp: bool = False
 
@@ -79,7 +81,9 @@ class Roles:
     @property
     def requires_mfa(self) -> bool:
         """Roles that see other people's data or manage the platform need two-factor login."""
-        return self.analyst or self.admin or self.coordinator or self.staff
+        return (
+            self.analyst or self.admin or self.coordinator or self.accreditation_admin or self.staff
+        )
 
     @property
     def reads_audit_log(self) -> bool:
@@ -124,6 +128,7 @@ def roles_of(user) -> Roles:
         admin=("role", Role.ADMIN) in facts,
         coordinator=("group", COORDINATOR_GROUP) in facts,
         content_author=("group", CONTENT_AUTHOR_GROUP) in facts,
+        accreditation_admin=("group", ACCREDITATION_ADMIN_GROUP) in facts,
         staff=bool(user.is_staff or user.is_superuser),
         has_totp=("totp", "") in facts,
     )
@@ -148,6 +153,20 @@ def is_coordinator(user) -> bool:
 
 def is_content_author(user) -> bool:
     return roles_of(user).content_author
+
+
+def is_accreditation_admin(user) -> bool:
+    """Accreditation administrators (platform role) and staff manage accreditations, read the
+    attendance lists and the course evaluations."""
+    roles = roles_of(user)
+    return roles.accreditation_admin or roles.staff
+
+
+def can_read_course_evaluations(user) -> bool:
+    """Course evaluations (aggregates only) are for accreditation administrators, content
+    authors and staff."""
+    roles = roles_of(user)
+    return roles.accreditation_admin or roles.content_author or roles.staff
 
 
 def subtree_q(paths: Iterable[str], field: str = "path") -> Q:

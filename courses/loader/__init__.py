@@ -12,7 +12,8 @@
    written: its previous version stays live. An extension that raises ``LoaderError`` rolls its
    course back.
 3. **Report** per course: created / updated to version N (lessons added, removed, changed) /
-   unchanged / not loaded.
+   unchanged / not loaded. A course whose ``reviewed_on`` lies more than
+   ``review_every_months`` ago gets a warning (``courses.loader.review``), never an error.
 
 ``dry_run`` performs the same work and rolls every transaction back, so its report is exact.
 
@@ -43,6 +44,7 @@ from django.db import transaction
 from academy.registry import Registry
 from courses.loader.language import find_stigmatising_words
 from courses.loader.parse import CourseSpec, parse_course
+from courses.loader.review import overdue_review_warnings
 from courses.loader.write import CourseReport, write_course
 from courses.loader.yamlio import (
     LoaderError,
@@ -148,6 +150,7 @@ def validate_catalogue(root: Path) -> tuple[list[tuple[CourseSpec | None, Course
         if spec is not None:
             for validator in course_validators:
                 problems.extend(validator(course_dir, spec.data, root))
+            problems.extend(overdue_review_warnings(spec, root))
         report = CourseReport(slug=spec.slug if spec else course_dir.name)
         report.errors, report.warnings = _split(problems)
         results.append((spec, report))

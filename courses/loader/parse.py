@@ -8,8 +8,8 @@ loaded. The rules are those of ``content/README.md``.
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from courses.loader.lessons import (
     LANGUAGES,
@@ -29,9 +29,8 @@ from courses.loader.yamlio import (
 )
 from courses.models import Audience
 
-REGISTRATIONS = ("big", "vvn", "other")
 # Course slugs that would shadow a page under /courses/.
-RESERVED_SLUGS = frozenset({"my", "enrol", "lessons", "static"})
+RESERVED_SLUGS = frozenset({"my", "enrol", "lessons", "static", "review", "review-due"})
 
 COURSE_KEYS = {
     "slug",
@@ -41,8 +40,9 @@ COURSE_KEYS = {
     "certificate_validity_months",
     "title",
     "summary",
-    "accreditation",
     "minimum_study",
+    "reviewed_on",
+    "review_every_months",
     "modules",
     "languages",
 }
@@ -67,8 +67,9 @@ class CourseSpec:
     languages: list[str]
     title: dict[str, str]
     summary: dict[str, str]
-    accreditation: dict[str, Any]
     minimum_study: bool = False
+    reviewed_on: date | None = None
+    review_every_months: int = 12
     modules: list[ModuleSpec] = field(default_factory=list)
     lessons: list[LessonSpec] = field(default_factory=list)
     content_hash: str = ""
@@ -135,38 +136,14 @@ def _positive_int(errors, name, data, key, *, required=True, low=1, high=10_000)
     return value
 
 
-def _accreditation(errors: Errors, name: str, data: YamlMap) -> dict[str, Any]:
-    value = data.get("accreditation")
+def _reviewed_on(errors: Errors, name: str, data: YamlMap) -> date | None:
+    value = data.get("reviewed_on")
     if value is None:
-        return {}
-    if not isinstance(value, YamlMap):
-        errors.add(name, data.line_of("accreditation"), "'accreditation' must be a mapping")
-        return {}
-    allowed = {"body", "points", "accreditation_id", "registration"}
-    for key in value:
-        if key not in allowed:
-            errors.add(name, value.line_of(key), f"unknown accreditation key '{key}'")
-    result: dict[str, Any] = {}
-    for key in ("body", "accreditation_id"):
-        if not isinstance(value.get(key), str | int) or not str(value.get(key)).strip():
-            errors.add(name, value.line_of(key), f"accreditation '{key}' is missing")
-        else:
-            result[key] = str(value[key]).strip()
-    points = value.get("points")
-    if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
-        errors.add(name, value.line_of("points"), "accreditation 'points' must be a number > 0")
-    else:
-        result["points"] = points
-    registration = value.get("registration")
-    if registration not in REGISTRATIONS:
-        errors.add(
-            name,
-            value.line_of("registration"),
-            f"accreditation 'registration' must be one of {', '.join(REGISTRATIONS)}",
-        )
-    else:
-        result["registration"] = registration
-    return result
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        errors.add(name, data.line_of("reviewed_on"), "'reviewed_on' must be a date (YYYY-MM-DD)")
+        return None
+    return value
 
 
 def parse_course(
@@ -224,17 +201,14 @@ def parse_course(
     validity = _positive_int(errors, name, data, "certificate_validity_months", required=False)
     title = _texts(errors, name, data, "title", languages)
     summary = _texts(errors, name, data, "summary", languages)
-    accreditation = _accreditation(errors, name, data)
-    minimum_study = data.get("minimum_study", bool(accreditation))
+    minimum_study = data.get("minimum_study", False)
     if not isinstance(minimum_study, bool):
         errors.add(name, data.line_of("minimum_study"), "'minimum_study' is true or false")
         minimum_study = False
-    if accreditation and not minimum_study:
-        errors.add(
-            name,
-            data.line_of("accreditation"),
-            "an accredited course needs 'minimum_study: true' (study time counts for the points)",
-        )
+    reviewed_on = _reviewed_on(errors, name, data)
+    review_every = (
+        _positive_int(errors, name, data, "review_every_months", required=False, high=60) or 12
+    )
     check_language(errors, name, read_text(path, root=root))
 
     modules = data.get("modules")
@@ -252,8 +226,9 @@ def parse_course(
         languages=languages,
         title=title,
         summary=summary,
-        accreditation=accreditation,
         minimum_study=minimum_study,
+        reviewed_on=reviewed_on,
+        review_every_months=review_every,
     )
     module_slugs: set[str] = set()
     lesson_lines: dict[str, int] = {}

@@ -4,9 +4,11 @@ Completion rule, on the courses app's own data: an enrolment is complete when ev
 lesson of its course is done and, for a course that ``requires_final_quiz``, the final quiz was
 passed (``Enrolment.final_quiz_passed_at``, stored by the assessments app through
 :func:`enrolment_final_quiz_passed`). Completion is written once, by a conditional
-``UPDATE … WHERE completed_at IS NULL``. (When a higher app must react to a completion —
-certificates, feeds — this module will offer an ``academy.registry.Registry`` of handlers run
-once after commit; there is none until the first such app registers.)
+``UPDATE … WHERE completed_at IS NULL``. Higher apps react to a completion through
+``completion_handlers`` (``register_completion_handler(fn)``, ``fn(*, enrolment_id)``): each
+runs once, after the completing transaction commits, only for the call that completed the
+enrolment; one that raises is logged and does not stop the others (the certificates app queues
+the issuance there, and its periodic sweep catches what a failed handler left undone).
 
 A lesson can be marked done only after it was opened. In a course with ``minimum_study``
 (accredited courses) also only after the learner spent at least half of the lesson's stated
@@ -25,16 +27,36 @@ transaction) they join that transaction instead of adding SAVEPOINT round trips.
 anywhere rolls back the whole outer transaction; nothing here catches and continues.
 """
 
+import logging
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from academy.registry import Registry
 from accounts.models import User
 from courses.models import Course, Enrolment, Lesson, LessonProgress
 from organisations.models import Membership, Organisation
+
+logger = logging.getLogger(__name__)
+
+completion_handlers = Registry("completion handlers")
+
+
+def register_completion_handler(fn):
+    return completion_handlers.register(fn)
+
+
+def _run_completion_handlers(enrolment_id: int) -> None:
+    for handler in completion_handlers:
+        try:
+            handler(enrolment_id=enrolment_id)
+        except Exception:  # one app's failure must not hide the completion from the others
+            logger.exception("Completion handler %r failed for enrolment %s", handler, enrolment_id)
+
 
 TIME_GAP_CAP_SECONDS = 30 * 60
 
@@ -151,10 +173,10 @@ def lesson_complete(*, enrolment: Enrolment, lesson: Lesson, now: datetime | Non
     gap = _time_gap(enrolment, now)
     progress = (
         LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson)
-        .values("completed_at", "seconds_spent")
+        .values("completed_at", "seconds_spent", "last_seen_at")
         .first()
     )
-    if progress is None:
+    if progress is None or progress["last_seen_at"] is None:  # never opened (in this round)
         raise LessonNotOpened
     if progress["completed_at"] is None and enrolment.course.minimum_study:
         on_screen = gap if enrolment.last_opened_lesson_id == lesson.pk else 0
@@ -284,7 +306,22 @@ def _complete_if_rule_holds(
     enrolment.version_completed = version
     enrolment.lessons_completed = done
     enrolment.progress_percent = 100
+    transaction.on_commit(partial(_run_completion_handlers, enrolment.pk))
     return True
+
+
+@transaction.atomic(savepoint=False)
+def enrolment_certificate_issued(*, enrolment_id: int, issued_at: datetime | None) -> None:
+    """Record when this completion's certificate was issued (``None``: revoked), for the trainer
+    pages and exports (the certificates app calls this; courses never reads its tables)."""
+    Enrolment.objects.filter(pk=enrolment_id).update(certificate_issued_at=issued_at)
+
+
+@transaction.atomic(savepoint=False)
+def enrolments_certificate_issued(*, enrolment_ids: list[int], issued_at: datetime) -> None:
+    """The same for a batch of completions certified at once."""
+    if enrolment_ids:
+        Enrolment.objects.filter(pk__in=enrolment_ids).update(certificate_issued_at=issued_at)
 
 
 @transaction.atomic(savepoint=False)

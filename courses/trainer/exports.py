@@ -30,9 +30,9 @@ from courses.trainer.queries import (
 
 def _export_aggregates(columns: list[Column]) -> dict:
     """Per learner: the last activity, and per column the enrolment's completion, a started
-    flag (1/0; a flag reads faster than a date) and its progress. Max() over the enrolments of
-    one (learner, course) pair is that enrolment's value, and it stays right whatever other
-    joins the filters add."""
+    flag (1/0; a flag reads faster than a date), its progress and when its certificate was
+    issued. Max() over the enrolments of one (learner, course) pair is that enrolment's value,
+    and it stays right whatever other joins the filters add."""
     courses = [c.course.pk for c in columns]
     aggregates = {
         "x_last": Max("enrolments__last_activity_at", filter=Q(enrolments__course_id__in=courses))
@@ -49,13 +49,14 @@ def _export_aggregates(columns: list[Column]) -> dict:
             filter=same_course,
         )
         aggregates[f"x{index}_pct"] = Max("enrolments__progress_percent", filter=same_course)
+        aggregates[f"x{index}_cert"] = Max("enrolments__certificate_issued_at", filter=same_course)
     return aggregates
 
 
 def matrix_export_rows(learners: QuerySet[User], columns: list[Column]) -> QuerySet:
     """Every learner of the matrix as one tuple, from ONE aggregate query read in one fetch (a
     group's rows are few and small): ``(name, email, last activity, then per column: completed
-    at, started 1/0/None, progress %)``."""
+    at, started 1/0/None, progress %, certificate issued at)``."""
     aggregates = _export_aggregates(columns)
     return learners.annotate(**aggregates).values_list("name", "email", *aggregates)
 
@@ -89,6 +90,7 @@ def matrix_export_csv_sql(
             f"MAX(e.completed_at) {only} AS done{index}",
             f"MAX(CASE WHEN e.started_at IS NOT NULL THEN 1 ELSE 0 END) {only} AS started{index}",
             f"MAX(e.progress_percent) {only} AS percent{index}",
+            f"MAX(e.certificate_issued_at) {only} AS certificate{index}",
         ]
     outer_params: list = []
 
@@ -109,7 +111,12 @@ def matrix_export_csv_sql(
             outer_params.append(labels[OVERDUE])
         status += f"WHEN a.started{index} = 1 OR a.percent{index} > 0 THEN %s ELSE %s END"
         outer_params += [labels[IN_PROGRESS], labels[NOT_STARTED]]
-        fields += [status, f"COALESCE(a.percent{index}, 0)", local(f"done{index}")]
+        fields += [
+            status,
+            f"COALESCE(a.percent{index}, 0)",
+            local(f"done{index}"),
+            local(f"certificate{index}"),
+        ]
     in_courses = ", ".join(str(course) for course in courses) or "NULL"
     sql = (
         f"SELECT {', '.join(fields)} FROM ("
@@ -155,10 +162,10 @@ def matrix_csv_lines(
     *, learners: QuerySet[User], columns: list[Column], language: str
 ) -> Iterator[str | bytes]:
     """Header and one line per learner: name, e-mail, last activity, and per course the status,
-    progress percentage and completion date. One aggregate query for all learners, formatted
-    by PostgreSQL itself (``COPY``) or, on SQLite, in Python. Only the texts people typed
-    (names, addresses, course titles) can start a formula, so only they are neutralised
-    (labels, numbers and dates are ours)."""
+    progress percentage, completion date and when its certificate was issued (empty: none, or
+    revoked). One aggregate query for all learners, formatted by PostgreSQL itself (``COPY``)
+    or, on SQLite, in Python. Only the texts people typed (names, addresses, course titles)
+    can start a formula, so only they are neutralised (labels, numbers and dates are ours)."""
     writer = csv.writer(_Echo(), lineterminator="\n")  # as PostgreSQL's COPY writes lines
     with translation.override(language):
         header = [_("Name"), _("E-mail address"), _("Last activity")]
@@ -168,6 +175,7 @@ def matrix_csv_lines(
                 _("%(course)s: status") % {"course": title},
                 _("%(course)s: progress (%%)") % {"course": title},
                 _("%(course)s: completed on") % {"course": title},
+                _("%(course)s: certificate issued on") % {"course": title},
             ]
         yield "\ufeff" + writer.writerow([csv_safe(cell) for cell in header])
         labels = {
@@ -206,14 +214,19 @@ def _python_lines(learners, columns, labels, writer) -> Iterator[str]:
     for name, email, last_activity, *cells in matrix_export_rows(learners, columns):
         line = [csv_safe(name), csv_safe(email), _local(last_activity, zone)]
         for index, is_overdue in enumerate(overdue):
-            completed_at, started, percent = cells[3 * index : 3 * index + 3]
+            completed_at, started, percent, certificate_at = cells[4 * index : 4 * index + 4]
             status = status_of(
                 completed_at=completed_at,
                 started_at=started or None,
                 percent=percent,
                 overdue=is_overdue,
             )
-            line += [labels[status], percent or 0, _local(completed_at, zone)]
+            line += [
+                labels[status],
+                percent or 0,
+                _local(completed_at, zone),
+                _local(certificate_at, zone),
+            ]
         batch.append(writer.writerow(line))
         if len(batch) == LINES_PER_CHUNK:
             yield "".join(batch)

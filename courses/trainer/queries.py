@@ -7,7 +7,9 @@ in SQL), their enrolments in the page's courses from a second one.
 A cell's status, in this order: ``completed`` (the enrolment is complete), ``overdue`` (not
 complete and the due date has passed), ``in_progress`` (started or some lessons done),
 ``not_started``. Filtering on a status without a course keeps the learners who have at least one
-course in that status; ``not_done`` keeps those who have not completed every course.
+course in that status; ``not_done`` keeps those who have not completed every course. A completed
+cell also says whether its certificate was issued (``Enrolment.certificate_issued_at``, kept by
+the certificates app), as text.
 """
 
 from dataclasses import dataclass, field
@@ -153,8 +155,9 @@ class Column:
 
 class StatusText:
     """What a cell says, in the active language: ``label`` ("In progress 40 %"), ``badge``
-    (ok / error, or "" for none) and ``detail`` (completion date or progress of an overdue
-    course). Built in Python: the matrix has hundreds of cells per page."""
+    (ok / error, or "" for none), ``detail`` (completion date or progress of an overdue
+    course) and ``certificate`` (for a completed course: issued on which date, or not). Built
+    in Python: the matrix has hundreds of cells per page."""
 
     status: str
 
@@ -181,6 +184,17 @@ class StatusText:
         if self.status == OVERDUE:
             return gettext("%(percent)s %% done") % {"percent": self.percent}
         return ""
+
+    @cached_property
+    def certificate(self) -> str:
+        if self.status != COMPLETED:
+            return ""
+        issued_at = self.enrolment.certificate_issued_at if self.enrolment else None
+        if issued_at is None:
+            return gettext("Certificate: not issued")
+        return gettext("Certificate: %(date)s") % {
+            "date": date_format(timezone.localtime(issued_at), "j F Y")
+        }
 
 
 @dataclass
@@ -333,6 +347,7 @@ def matrix_rows(*, learners: list[User], columns: list[Column]) -> list[Row]:
             "last_activity_at",
             "progress_percent",
             "lessons_completed",
+            "certificate_issued_at",
         )
     }
     rows = []
@@ -409,7 +424,8 @@ class CourseDetail(StatusText):
 
 def learner_course_details(*, learner: User, columns: list[Column]) -> list[CourseDetail]:
     """Per course: the enrolment and each active lesson with its progress (3 queries). Study
-    time is deliberately left out: trainers see progress and completion, not minutes."""
+    time is deliberately left out: trainers see progress and completion, not minutes. A lesson
+    counts as opened while its ``last_seen_at`` is set (a renewal clears it)."""
     courses = [c.course.pk for c in columns]
     enrolments = {
         e.course_id: e for e in Enrolment.objects.filter(user=learner, course_id__in=courses)
@@ -424,7 +440,7 @@ def learner_course_details(*, learner: User, columns: list[Column]) -> list[Cour
     progress = {
         row.lesson_id: row
         for row in LessonProgress.objects.filter(enrolment__in=list(enrolments.values())).only(
-            "pk", "lesson_id", "enrolment_id", "first_seen_at", "completed_at"
+            "pk", "lesson_id", "enrolment_id", "first_seen_at", "last_seen_at", "completed_at"
         )
     }
     details = []

@@ -26,7 +26,12 @@ from courses.access import (
     get_published_course_or_404,
 )
 from courses.learner_forms import CatalogueFilterForm
-from courses.pages import course_page_sections, lesson_page_sections, render_sections
+from courses.pages import (
+    attach_course_facts,
+    course_page_sections,
+    lesson_page_sections,
+    render_sections,
+)
 from courses.services import (
     LessonNotOpened,
     StudyTimeTooShort,
@@ -56,6 +61,8 @@ def catalogue(request):
     query = request.GET.copy()
     query.pop("page", None)
     partial = _partial(request)
+    page.object_list = list(page.object_list)
+    attach_course_facts(page.object_list)
     return render(
         request,
         "courses/catalogue.html#results" if partial else "courses/catalogue.html",
@@ -73,6 +80,7 @@ def course_detail(request, slug):
     course = get_published_course_or_404(slug)
     enrolment = get_enrolment_for_user(request.user, course)
     outline = queries.course_outline(course=course, enrolment=enrolment)
+    attach_course_facts([course])
     return render(
         request,
         "courses/course_detail.html",
@@ -165,4 +173,5 @@ def lesson_done(request, slug, lesson_slug):
 @login_required
 def my_learning(request):
     data = queries.my_learning(user=request.user, today=timezone.localdate())
+    attach_course_facts(data.suggestions)
     return render(request, "courses/my_learning.html", {"learning": data})

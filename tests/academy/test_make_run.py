@@ -15,6 +15,7 @@ from organisations.services.invitations import invitation_url
 
 BASE_DIR = Path(settings.BASE_DIR)
 
+
 def runserver_command(*arguments: str, **variables: str) -> list[str]:
     """The command ``make run`` would run last (``make -n`` prints it without running it)."""
     # Under `make test` the outer make's variables would leak in (and print "Entering

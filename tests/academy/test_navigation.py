@@ -31,8 +31,11 @@ def test_it_shows_visitors_the_courses():
         ("analyst", ["Courses", "My learning", "Organisation"]),
         ("org_admin", ["Courses", "My learning", "Organisation", "Audit log"]),
         ("coordinator", ["Courses", "My learning", "Organisation"]),
-        ("content_author", ["Courses", "My learning"]),
-        ("staff_user", ["Courses", "My learning", "Organisation", "Audit log", "Admin"]),
+        ("content_author", ["Courses", "My learning", "Course evaluations", "Due for review"]),
+        (
+            "staff_user",
+            ["Courses", "My learning", "Organisation", "Audit log", "Admin", "Due for review"],
+        ),
     ],
 )
 def test_it_shows_each_role_its_entries(request, who, expected):

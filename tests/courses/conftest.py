@@ -68,13 +68,14 @@ def courses_queries_only(settings):
     """Query budgets of the learner pages measure the courses code: without allauth's
     per-request session-activity tracking (USERSESSIONS_TRACK_ACTIVITY, owned by accounts: up to
     5 more queries per request in tests) and without the sections other apps register on the
-    course and lesson pages (each app keeps its own section's cost in check)."""
+    course and lesson pages and the course facts (each app keeps its own section's cost in check)."""
     from courses import pages
 
     settings.USERSESSIONS_TRACK_ACTIVITY = False
     with (
         pages.course_page_sections.override(),
         pages.lesson_page_sections.override(),
+        pages.course_facts.override(),
     ):
         yield
 

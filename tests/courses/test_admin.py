@@ -150,7 +150,7 @@ def test_the_course_form_checks_audiences(client, staff, course):
         "audiences": '["police", "martians"]',
         "minutes": 30,
         "languages": '["nl", "en"]',
-        "accreditation": "{}",
+        "review_every_months": 12,
         "modules-TOTAL_FORMS": "0",
         "modules-INITIAL_FORMS": "0",
     }

@@ -15,12 +15,6 @@ def test_anyone_sees_the_published_courses(client, db):
         audiences=["bank", "insurance"],
         theme=1,
         minutes=45,
-        accreditation={
-            "body": "NIBE-SVV",
-            "points": 2,
-            "accreditation_id": "X1",
-            "registration": "other",
-        },
     )
     CourseFactory(title_nl="Nog niet klaar", status=Course.Status.DRAFT)
 
@@ -34,7 +28,6 @@ def test_anyone_sees_the_published_courses(client, db):
     assert "Business services" in html
     assert "about 45 minutes" in html
     assert "Nederlands, English" in html
-    assert "Accredited: 2 points (NIBE-SVV)" in html
     assert "Nog niet klaar" not in html
     course = Course.objects.get(title_nl="Sekswerk en de bank")
     assert f'href="{reverse("courses:course", args=[course.slug])}"' in html

@@ -1,5 +1,6 @@
 """The catalogue loader: upsert by slug, versions, inactive lessons, validation with file:line."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -75,12 +76,8 @@ def test_it_creates_the_course_with_modules_and_lessons(db, catalogue_dir):
     assert course.audiences == ["police", "boa"]
     assert course.languages == ["nl", "en"]
     assert course.certificate_validity_months == 24
-    assert course.accreditation == {
-        "body": "Politieacademie",
-        "points": 1.5,
-        "accreditation_id": "PA-2024-17",
-        "registration": "other",
-    }
+    assert course.reviewed_on == dt.date(2026, 11, 20)
+    assert course.review_every_months == 12
     assert len(course.content_hash) == 64
     assert list(course.modules.values_list("slug", "position")) == [
         ("stigma", 0),
@@ -330,9 +327,14 @@ def test_it_names_file_and_line_of_a_yaml_syntax_error(db, catalogue_dir):
             "course.yaml:21: lesson 'bestaat-niet' has no nl file",
         ),
         (
-            "registration: other",
-            "registration: diploma",
-            "course.yaml:14: accreditation 'registration' must be one of",
+            "reviewed_on: 2026-11-20",
+            "reviewed_on: last week",
+            "course.yaml:12: 'reviewed_on' must be a date (YYYY-MM-DD)",
+        ),
+        (
+            "review_every_months: 12",
+            "review_every_months: 12\naccreditation: {body: ABAN, points: 2}",
+            "course.yaml:14: unknown key 'accreditation'",
         ),
         ("minutes: 30", "minutes: 30\nduration: 30", "course.yaml:5: unknown key 'duration'"),
         (

@@ -44,6 +44,7 @@ def test_it_exports_every_learner_with_status_progress_and_completion(
         f"{course.title_nl}: status",
         f"{course.title_nl}: progress (%)",
         f"{course.title_nl}: completed on",
+        f"{course.title_nl}: certificate issued on",
     ]
     by_email = {line[1]: line for line in lines}
     assert len(by_email) == 3

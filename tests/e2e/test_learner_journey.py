@@ -103,5 +103,5 @@ def test_a_learner_completes_a_course_with_the_keyboard_only(
 
     page.goto(f"{live_server.url}/courses/my/")
     completed = page.get_by_role("table").filter(has_text="Completed on")
-    completed.get_by_role("link", name=COURSE_TITLE).wait_for()
+    completed.get_by_role("link", name=COURSE_TITLE, exact=True).wait_for()
     axe_check(page)
