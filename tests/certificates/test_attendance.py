@@ -8,7 +8,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group as DjangoGroup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from certificates.attendance import NameParts, split_dutch_name
 from certificates.models import CourseEvaluation
-from organisations.permissions import ACCREDITATION_ADMIN_GROUP
 from tests.accounts.helpers import check_markup
 from tests.certificates.factories import (
     AccreditationFactory,
@@ -25,7 +23,7 @@ from tests.certificates.factories import (
     CertificateFactory,
     body,
 )
-from tests.factories import CourseFactory, EnrolmentFactory, UserFactory
+from tests.factories import CourseFactory, EnrolmentFactory
 from tests.mfa import give_totp
 
 pytestmark = pytest.mark.django_db
@@ -46,15 +44,6 @@ HEADER = [
 @pytest.fixture(autouse=True)
 def _rules(settings):
     settings.CERTIFICATE_RULES_SINCE = dt.date(2026, 12, 1)
-
-
-@pytest.fixture
-def accreditation_admin(db):
-    """Aart, accreditation administrator (platform role, needs MFA)."""
-    user = UserFactory(name="Aart Accreditatie", preferred_language="en")
-    user.groups.add(DjangoGroup.objects.get_or_create(name=ACCREDITATION_ADMIN_GROUP)[0])
-    give_totp(user)
-    return user
 
 
 @pytest.fixture

@@ -5,30 +5,19 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group as DjangoGroup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certificates.models import CourseEvaluation
-from organisations.permissions import ACCREDITATION_ADMIN_GROUP
 from tests.accounts.helpers import check_markup
-from tests.factories import CourseFactory, EnrolmentFactory, UserFactory
+from tests.factories import CourseFactory, EnrolmentFactory
 from tests.mfa import give_totp
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("certificates:evaluations")
 COMPLETED = dt.datetime(2027, 3, 15, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-
-
-@pytest.fixture
-def accreditation_admin(db):
-    """Aart, accreditation administrator (platform role, needs MFA)."""
-    user = UserFactory(name="Aart Accreditatie", preferred_language="en")
-    user.groups.add(DjangoGroup.objects.get_or_create(name=ACCREDITATION_ADMIN_GROUP)[0])
-    give_totp(user)
-    return user
 
 
 @pytest.fixture
