@@ -8,7 +8,7 @@ PORT ?= 8000
 # Base of the links in e-mails (invitations, reminders): where `make run` serves, unless given.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test bench install install-dev migrate demo lint messages e2e clean
+.PHONY: run test bench install install-dev migrate demo lint messages e2e clean sso-provider
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,10 +33,19 @@ demo: migrate
 run: demo
 	SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+# The OpenID Connect provider the single sign-on tests start (tests/sso/provider, Node.js);
+# without npm the SSO tests are skipped (with CI=true they fail).
+tests/sso/provider/node_modules/.package-lock.json: tests/sso/provider/package-lock.json
+	npm ci --prefix tests/sso/provider --no-audit --no-fund --loglevel=error
+
+sso-provider: tests/sso/provider/node_modules/.package-lock.json
+
+SSO_PROVIDER := $(if $(shell command -v npm),sso-provider,)
+
+test: install-dev $(SSO_PROVIDER)
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 
-e2e: install-dev
+e2e: install-dev $(SSO_PROVIDER)
 	$(PY) -m pytest tests/e2e
 
 bench: install-dev

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from academy.mfa import user_has_mfa, user_requires_mfa
+from organisations.sso.adapter import SESSION_MFA
 
 MFA_REQUIRED_MESSAGE = _(
     "Your role gives you access to other people's data, so your account needs "
@@ -21,7 +22,9 @@ class MfaRequiredMiddleware:
 
     The check runs in ``process_view`` (after the messages middleware) and only for paths under
     ``settings.MFA_REQUIRED_PATH_PREFIXES``; it costs one query, shared with the navigation.
-    The admin's own login page stays reachable (it forwards to the allauth login anyway).
+    The admin's own login page stays reachable (it forwards to the allauth login anyway). A
+    session from a single sign-on that a provider trusted for it reported as two-factor
+    (``organisations.sso.adapter``) passes.
     """
 
     def __init__(self, get_response):
@@ -38,6 +41,8 @@ class MfaRequiredMiddleware:
         if user is None or not user.is_authenticated:
             return None
         if not user_requires_mfa(user) or user_has_mfa(user):
+            return None
+        if request.session.get(SESSION_MFA):  # a provider trusted for it reported two factors
             return None
         messages.warning(request, str(MFA_REQUIRED_MESSAGE))
         url = reverse("mfa_activate_totp")

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "allauth.usersessions",
     "django_htmx",
@@ -178,7 +180,19 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "organisations.sso.account_adapter.SsoAccountAdapter"  # + SSO's MFA stage
+ACCOUNT_FORMS = {
+    "login": "organisations.sso.forms.PasswordLoginForm",
+    "reset_password": "organisations.sso.forms.PasswordResetForm",
+}
+# Single sign-on per organisation (organisations.sso): one OpenID Connect provider per
+# IdentityProvider row; accounts are linked and provisioned by the adapter's rules only.
+SOCIALACCOUNT_ADAPTER = "organisations.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches for its own domains
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Academy] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",

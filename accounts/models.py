@@ -182,6 +182,9 @@ class AuditEvent(models.Model):
         ACCREDITATION_CHANGED = "accreditation_changed", _("Accreditation changed")
         CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
         REVIEWER_CHANGED = "reviewer_changed", _("Course reviewer access changed")
+        MEMBER_BLOCKED = "member_blocked", _("Member blocked")
+        SSO_LOGIN_REFUSED = "sso_login_refused", _("Single sign-on login refused")
+        SSO_PROVIDER_CHANGED = "sso_provider_changed", _("Identity provider changed")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -56,7 +57,11 @@ def profile_section(*, user: User) -> dict:
 
 
 @exports(
-    "account.EmailAddress", "mfa.Authenticator", "usersessions.UserSession", "accounts.AuditEvent"
+    "account.EmailAddress",
+    "mfa.Authenticator",
+    "usersessions.UserSession",
+    "socialaccount.SocialAccount",
+    "accounts.AuditEvent",
 )
 def security_section(*, user: User) -> dict:
     return {
@@ -80,6 +85,15 @@ def security_section(*, user: User) -> dict:
                 "last_seen_at": iso(session.last_seen_at),
             }
             for session in UserSession.objects.filter(user=user).order_by("created_at")
+        ],
+        "single_sign_on": [
+            {
+                "provider": account.provider,
+                "subject": account.uid,
+                "linked_at": iso(account.date_joined),
+                "last_login": iso(account.last_login),
+            }
+            for account in SocialAccount.objects.filter(user=user).order_by("pk")
         ],
         "audit_log": [_audit_entry(event, user) for event in _audit_events(user)],
     }

@@ -241,3 +241,6 @@ class InvitationBatchAdmin(admin.ModelAdmin):
                 services.invitation_batch_restart(batch=batch, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 _report(request, exc)
+
+
+from organisations.sso import admin as _sso_admin  # noqa: E402,F401  (registers IdentityProvider)

@@ -306,3 +306,81 @@ class Invitation(models.Model):
     @property
     def display_status(self) -> str:
         return str(self.Status.EXPIRED.label) if self.is_expired else self.get_status_display()
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own OpenID Connect provider: its staff log in with the account they
+    already have (single sign-on). Set up by platform staff in the admin, audited.
+
+    ``slug`` is the provider id in the login URLs (``/accounts/oidc/<slug>/login/``). The client
+    secret is stored encrypted (``organisations.sso.secrets``) and never shown again; a secret
+    in the environment (``SSO_SECRET_<SLUG>``) takes precedence. Its ``domains``
+    (``IdentityProviderDomain``) are the e-mail domains it vouches for: it can log in only
+    addresses of those domains, and a domain belongs to one provider at most.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, related_name="identity_providers", on_delete=models.CASCADE
+    )
+    slug = models.SlugField(_("provider id"), max_length=50, unique=True)
+    name = models.CharField(_("name shown on the login page"), max_length=100)
+    issuer = models.URLField(_("issuer URL"), max_length=300)
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret_encrypted = models.TextField(editable=False, blank=True)
+    sso_only = models.BooleanField(
+        _("single sign-on only"),
+        default=False,
+        help_text=_("Addresses of these domains get no password login and no password reset."),
+    )
+    trusted_for_mfa = models.BooleanField(
+        _("trusted for two-factor authentication"),
+        default=False,
+        help_text=_(
+            "When the provider reports a second factor (amr contains mfa), staff roles skip "
+            "the platform's authenticator code."
+        ),
+    )
+    group_mapping = models.JSONField(
+        _("groups claim mapping"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Value of the "groups" claim → {"group": "<group name>", "role": "learner" or '
+            '"trainer"}. Analyst and admin roles are never granted by a claim.'
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class IdentityProviderDomain(models.Model):
+    provider = models.ForeignKey(IdentityProvider, related_name="domains", on_delete=models.CASCADE)
+    domain = models.CharField(
+        _("e-mail domain"),
+        max_length=253,
+        unique=True,
+        help_text=_("For example politie.nl (lower case, without @)."),
+    )
+
+    class Meta:
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    domain__regex=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"
+                ),
+                name="identityproviderdomain_lower_case_domain",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.domain

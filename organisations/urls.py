@@ -18,6 +18,11 @@ urlpatterns = [
         members.member_remove,
         name="member_remove",
     ),
+    path(
+        "<slug:slug>/members/<int:membership_id>/block/",
+        members.member_block,
+        name="member_block",
+    ),
     path("<slug:slug>/groups/", groups.group_list, name="groups"),
     path("<slug:slug>/groups/<int:group_id>/", groups.group_detail, name="group_detail"),
     path("<slug:slug>/groups/<int:group_id>/rename/", groups.group_rename, name="group_rename"),

@@ -1,4 +1,4 @@
-"""Changing a member's role and removing a member (administrators only)."""
+"""Changing a member's role, removing and blocking a member (administrators only)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from organisations import permissions, services
 from organisations.forms import RoleForm
 from organisations.models import GroupMember, Membership
+from organisations.sso.services import member_block as member_block_service
 from organisations.views.access import organisation_context, organisation_or_404, posted
 
 
@@ -91,3 +92,30 @@ def member_remove(request, slug, membership_id):
         return redirect("organisations:detail", slug=organisation.slug)
     context = organisation_context(request.user, organisation, m=membership)
     return render(request, "organisations/member_remove.html", context)
+
+
+@login_required
+def member_block(request, slug, membership_id):
+    """Block a person who left the organisation: their account is switched off and every
+    session ends at once (``organisations.sso.services.member_block``)."""
+    organisation = organisation_or_404(request.user, slug, permissions.can_manage_members)
+    membership = _membership_or_404(organisation, membership_id)
+    if request.method != "POST":
+        return redirect(
+            "organisations:member_remove", slug=organisation.slug, membership_id=membership.pk
+        )
+    try:
+        member_block_service(
+            organisation=organisation, user=membership.user, actor=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(
+            request,
+            _("%(person)s is blocked: their account is switched off and all their sessions ended.")
+            % {"person": membership.user},
+        )
+    return redirect("organisations:detail", slug=organisation.slug)

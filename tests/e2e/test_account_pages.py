@@ -56,7 +56,10 @@ def test_the_account_pages_keep_to_the_csp_and_pass_axe(
 ):
     page = strict_page
     page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^(E-mail|E-mailadres|Email|Email address)$")).fill(analyst.email)
+    page.get_by_label(
+        re.compile(r"^(E-mail|E-mailadres|Email|Email address|E-mail address)$")
+    ).fill(analyst.email)
+    page.get_by_role("button", name=re.compile(r"^(Doorgaan|Ga verder|Verder|Continue)$")).click()
     page.get_by_label(re.compile(r"^(Wachtwoord|Password)$")).fill(PASSWORD)
     page.get_by_role("button", name=re.compile(r"^(Inloggen|Aanmelden|Log in)$")).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -87,7 +90,10 @@ def test_the_recovery_codes_page_keeps_to_the_csp(strict_page, analyst):
     give_totp(analyst)
     page = strict_page
     page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^(E-mail|E-mailadres|Email|Email address)$")).fill(analyst.email)
+    page.get_by_label(
+        re.compile(r"^(E-mail|E-mailadres|Email|Email address|E-mail address)$")
+    ).fill(analyst.email)
+    page.get_by_role("button", name=re.compile(r"^(Doorgaan|Ga verder|Verder|Continue)$")).click()
     page.get_by_label(re.compile(r"^(Wachtwoord|Password)$")).fill(PASSWORD)
     page.get_by_role("button", name=re.compile(r"^(Inloggen|Aanmelden|Log in)$")).click()
     page.wait_for_url("**/accounts/2fa/authenticate/")
