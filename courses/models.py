@@ -389,3 +389,68 @@ class CourseReviewer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course}"
+
+
+class ClassroomSession(models.Model):
+    """A course taught in class (the police module, the alliance's training for bank staff).
+    Attendance counts as completing the course's classroom variant."""
+
+    course = models.ForeignKey(Course, related_name="classroom_sessions", on_delete=models.PROTECT)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", related_name="classroom_sessions", on_delete=models.PROTECT
+    )
+    held_on = models.DateField(_("date"))
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        related_name="classroom_sessions_given",
+        on_delete=models.SET_NULL,
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("classroom session")
+        verbose_name_plural = _("classroom sessions")
+        indexes = [models.Index(fields=["organisation", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.course} – {self.held_on}"
+
+
+class ClassroomAttendance(models.Model):
+    """One attendee: a platform account, or only an e-mail address (someone without an
+    account, linked when they sign up with that address)."""
+
+    session = models.ForeignKey(
+        ClassroomSession, related_name="attendances", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="classroom_attendances",
+        on_delete=models.CASCADE,
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+
+    class Meta:
+        verbose_name = _("classroom attendance")
+        verbose_name_plural = _("classroom attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=Q(user__isnull=False),
+                name="classroomattendance_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=Q(user__isnull=True),
+                name="classroomattendance_once_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(email=""),
+                name="classroomattendance_someone",
+            ),
+        ]

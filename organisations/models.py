@@ -46,6 +46,19 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    is_legal_entity = models.BooleanField(
+        _("own legal entity"),
+        default=False,
+        help_text=_(
+            "An organisation in its own right under its parent (a bank under the banks' "
+            "association): its figures reach the parent only when its admin shares them."
+        ),
+    )
+    shares_figures_with_parent = models.BooleanField(
+        _("shares figures with the parent organisation"),
+        default=False,
+        help_text=_("Only for an own legal entity; set by its administrators."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
