@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0007_enrolment_restarted_at'),
-        ('organisations', '0005_organisation_is_legal_entity_and_more'),
+        ('organisations', '0005_figures_sharing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

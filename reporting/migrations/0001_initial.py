@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('courses', '0008_classroomsession_classroomattendance_and_more'),
-        ('organisations', '0005_organisation_is_legal_entity_and_more'),
+        ('courses', '0008_classroom_sessions'),
+        ('organisations', '0005_figures_sharing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
