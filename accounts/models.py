@@ -185,6 +185,9 @@ class AuditEvent(models.Model):
         MEMBER_BLOCKED = "member_blocked", _("Member blocked")
         SSO_LOGIN_REFUSED = "sso_login_refused", _("Single sign-on login refused")
         SSO_PROVIDER_CHANGED = "sso_provider_changed", _("Identity provider changed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        FIGURES_SHARING_CHANGED = "figures_sharing_changed", _("Sharing of figures changed")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)
