@@ -47,7 +47,7 @@ ORGANISATIONS = [
         "police",
         [3],
         groups=["Basisopleiding 2026-A", "Basisopleiding 2026-B"],
-        learners=12,
+        learners=18,
         profession="police",
     ),
     DemoOrganisation("nationale-politie", "Nationale Politie", "police", [3]),
@@ -58,7 +58,7 @@ ORGANISATIONS = [
         [3],
         parent="nationale-politie",
         groups=["Wijkteam Centrum"],
-        learners=5,
+        learners=8,
         profession="police",
     ),
     DemoOrganisation(
@@ -68,7 +68,7 @@ ORGANISATIONS = [
         [3],
         parent="nationale-politie",
         groups=["Team Zeden"],
-        learners=4,
+        learners=7,
         profession="police",
     ),
     DemoOrganisation(
@@ -77,7 +77,7 @@ ORGANISATIONS = [
         "municipality",
         [4, 5],
         groups=["Boa-team Binnenstad", "Beleidsmedewerkers"],
-        learners=8,
+        learners=12,
         profession="boa",
     ),
     DemoOrganisation("nvb", "Nederlandse Vereniging van Banken", "bank", [1]),
@@ -88,7 +88,7 @@ ORGANISATIONS = [
         [1],
         parent="nvb",
         groups=["Klantacceptatie"],
-        learners=3,
+        learners=5,
         profession="bank",
     ),
     DemoOrganisation(
@@ -98,7 +98,7 @@ ORGANISATIONS = [
         [1],
         parent="nvb",
         groups=["Compliance"],
-        learners=3,
+        learners=5,
         profession="bank",
     ),
     DemoOrganisation(
@@ -108,7 +108,7 @@ ORGANISATIONS = [
         [1],
         parent="nvb",
         groups=["Zakelijke markt"],
-        learners=3,
+        learners=5,
         profession="bank",
     ),
     DemoOrganisation(
@@ -117,7 +117,7 @@ ORGANISATIONS = [
         "healthcare",
         [2],
         groups=["Huisartsenpraktijken", "Wijkverpleging"],
-        learners=6,
+        learners=9,
         profession="healthcare",
     ),
     DemoOrganisation(
@@ -126,7 +126,7 @@ ORGANISATIONS = [
         "healthcare",
         [2],
         groups=["Nascholing 2026"],
-        learners=3,
+        learners=5,
         profession="healthcare",
     ),
     DemoOrganisation(
@@ -135,7 +135,7 @@ ORGANISATIONS = [
         "alliance",
         [1, 2, 3, 4, 5],
         groups=["Trainers met ervaringskennis"],
-        learners=2,
+        learners=3,
         profession="sex_work",
     ),
     DemoOrganisation(
@@ -144,7 +144,7 @@ ORGANISATIONS = [
         "government",
         [1, 2, 3, 4, 5],
         groups=["Communicatie"],
-        learners=2,
+        learners=3,
         profession="civil_servant",
     ),
 ]

@@ -16,12 +16,15 @@ What it makes (``academy.demo`` must have made the organisations, groups and peo
 - The attitude questionnaire: a "pre" answer from most people (before their first lesson) and a
   "post" answer from most of those who completed; post scores are on average about half a
   point better, so the dashboards' attitude figures pass ``AGGREGATE_MIN_N``.
+- Classroom sessions (``academy.demo_classroom``): the police module taught in class, the
+  alliance training bank staff in person.
 - The fixed demo learner (learner@example.org) has one course completed, one in progress due in
   the coming week, and one assigned, overdue and not started (``FIXED_LEARNER``).
 
 Everything goes through the real services (``assignment_create``, ``enrol``, ``lesson_open``,
 ``lesson_complete``, ``attempt_start``, ``response_save``, ``attempt_submit``,
-``survey_answer``) with a simulated ``now=`` spread over the last 60 days; timestamps that the
+``survey_answer``) with a simulated ``now=`` spread over the last eight months (assignments
+made up to ``HISTORY_DAYS`` ago; most people finish within weeks of starting); timestamps that the
 services set to the real time (enrolled, completed, first seen, questionnaire answered,
 assigned; last activity, which a quiz does not touch) are moved to the simulated time afterwards with ``.update()`` / ``bulk_update``.
 A fixed random seed makes the figures the same on every fresh database.
@@ -49,11 +52,19 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from academy import demo
+from academy.demo_classroom import seed_classroom
 from accounts.models import User
 from assessments.loader import SURVEY_SLUG
 from assessments.models import Attempt, Choice, Quiz, Survey, SurveyResponse
 from assessments.services import attempt_start, attempt_submit, response_save, survey_answer
-from courses.models import Assignment, Course, Enrolment, Lesson, LessonProgress
+from courses.models import (
+    Assignment,
+    ClassroomAttendance,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+)
 from courses.services import lesson_complete, lesson_open
 from courses.services.assignments import assignment_assignee_ids, assignment_create
 from organisations.models import Group
@@ -68,6 +79,7 @@ COURSES_BY_KIND = {
     "government": [BASIS, "stigmavrij-communiceren"],
     "alliance": [BASIS],
 }
+HISTORY_DAYS = 250  # assignments made over the last eight months or so
 SHARE_COMPLETED = 0.40
 SHARE_IN_PROGRESS = 0.35  # the rest has not started
 COMPLETED, IN_PROGRESS, NOT_STARTED = "completed", "in_progress", "not_started"
@@ -102,12 +114,15 @@ def seed_learning() -> dict[str, int]:
         raise RuntimeError("Demo data is never loaded in production.")
     with _quiet():
         _seed(now=timezone.now())
+    classroom = seed_classroom()
     return {
         "course assignments": Assignment.objects.count(),
         "enrolments": Enrolment.objects.count(),
         "completed courses": Enrolment.objects.filter(completed_at__isnull=False).count(),
         "quiz attempts": Attempt.objects.count(),
         "questionnaire answers": SurveyResponse.objects.filter(skipped=False).count(),
+        **classroom,
+        "classroom attendances": ClassroomAttendance.objects.count(),
     }
 
 
@@ -188,7 +203,7 @@ def _assign(courses: dict[str, Course], context: _Context):
         for name in spec.groups:
             group = groups.get(name)
             for slug in COURSES_BY_KIND.get(spec.kind, [BASIS]):
-                days_ago = rng.randint(21, 58)
+                days_ago = rng.randint(21, HISTORY_DAYS)
                 due_in = rng.randint(-14, -3) if rng.random() < 0.35 else rng.randint(8, 45)
                 if (spec.slug, name) == FIXED_GROUP and slug in FIXED_LEARNER:
                     due_in = FIXED_LEARNER[slug][0]
@@ -245,9 +260,13 @@ def _learn(enrolment: Enrolment, outcome: str, context: _Context, *, fixed: bool
     rng, now = context.rng, context.now
     lessons, checks, final = _outline(enrolment.course_id, context)
     level = min(4.6, max(1.6, rng.gauss(3.1, 0.5)))  # attitude before: 5 = least stigma
-    # Start within the first part of the time since assignment; never in the last week.
+    # Start within the first part of the time since assignment (at most about five weeks
+    # after it); never in the last week.
     latest = max(enrolment.created_at + timedelta(hours=1), now - timedelta(days=8))
-    start = enrolment.created_at + (latest - enrolment.created_at) * rng.uniform(0.02, 0.6)
+    start = enrolment.created_at + min(
+        (latest - enrolment.created_at) * rng.uniform(0.02, 0.6),
+        timedelta(days=rng.uniform(0.5, 35)),
+    )
     if outcome == NOT_STARTED:
         if not fixed and rng.random() < 0.3:
             _pre_survey(enrolment, level, start, context)
@@ -273,6 +292,8 @@ def _learn(enrolment: Enrolment, outcome: str, context: _Context, *, fixed: bool
     end = now - timedelta(days=2 if fixed else rng.uniform(0.5, 6))
     if len(quiz_plan) > 1:  # leave room for the waiting time before the retake
         end = now - timedelta(days=rng.uniform(2.5, 6))
+    if not fixed:  # most people finish within weeks, so completions spread over the months
+        end = max(min(end, start + timedelta(days=rng.uniform(2, 45))), start + timedelta(hours=2))
     sessions = _session_starts(rng, start, end, done)
     at = start
     for index, lesson in enumerate(lessons[:done]):

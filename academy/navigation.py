@@ -14,7 +14,9 @@ def nav_items(request) -> list[dict]:
 
     Everyone: Courses. Signed in: My learning (every person can follow courses, trainers and
     analysts too). Course reviewers (an accrediting body's assessor): Courses to review.
-    Trainers: Trainer. Analysts, administrators, coordinators and staff: Organisation.
+    Analysts, administrators, coordinators, staff and trainers (their groups' figures):
+    Dashboard. Trainers: Trainer. Analysts, administrators, coordinators and staff:
+    Organisation (members, groups, invitations).
     Administrators and staff: Audit log. Staff: Admin. Accreditation administrators (the
     platform role; the admin site lets them in without staff status, see
     ``academy.admin_site``): Accreditations, Attendance lists, Course evaluations. Content
@@ -35,6 +37,7 @@ def nav_items(request) -> list[dict]:
                 "courses:review_list",
                 not (accreditation or roles.staff) and reviews_courses_cached(user),
             ),
+            (_("Dashboard"), "reporting:home", roles.sees_organisations or roles.trainer),
             (_("Trainer"), "trainer:home", roles.trainer),
             (_("Organisation"), "organisations:overview", roles.sees_organisations),
             (_("Audit log"), "audit_log", roles.reads_audit_log),

@@ -215,6 +215,7 @@ MFA_REQUIRED_PATH_PREFIXES = [
     "/organisations/",
     "/accounts/audit/",
     "/trainer/",
+    "/dashboard/",
 ]
 
 LANGUAGE_CODE = "nl"
@@ -309,6 +310,7 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="academy-demo")
 DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 AGGREGATE_MIN_N = env.int("AGGREGATE_MIN_N", default=10)
+REPORTING_MIN_CELL = env.int("REPORTING_MIN_CELL", default=5)
 CONTENT_DIR = BASE_DIR / "content"
 
 LOGGING = {
@@ -349,4 +351,13 @@ CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
 CELERY_BEAT_SCHEDULE["certificates-expiry-notices"] = {
     "task": "certificates.tasks.send_expiry_notices",
     "schedule": crontab(hour=8, minute=0),
+}
+# Reporting: yesterday's DailySnapshot rows every night, the analysts' digest on Monday morning.
+CELERY_BEAT_SCHEDULE["reporting-daily-snapshot"] = {
+    "task": "reporting.tasks_snapshots.write_daily_snapshot",
+    "schedule": crontab(hour=1, minute=15),
+}
+CELERY_BEAT_SCHEDULE["reporting-weekly-digest"] = {
+    "task": "reporting.tasks_digest.send_weekly_digest",
+    "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
 }

@@ -8,7 +8,8 @@ from organisations.permissions import roles_of
 
 def start_url_for(user) -> str:
     """Accreditation administrators → the accreditations in the admin (which admits them
-    without staff status); analysts, administrators, coordinators and staff → the organisation overview;
+    without staff status); analysts, administrators, coordinators and staff → the dashboard
+    (``reporting:home``: their organisation's figures; members stay on the organisation pages);
     trainers → the trainer's home; course reviewers (an accrediting body's assessor) → Courses
     to review; everyone else (learners) → My learning.
 
@@ -19,7 +20,7 @@ def start_url_for(user) -> str:
         return reverse("admin:certificates_accreditation_changelist")
     reviews = not roles.staff and review_status_refresh(user.pk)
     if roles.sees_organisations:
-        return reverse("organisations:overview")
+        return reverse("reporting:home")
     if roles.trainer:
         return reverse("trainer:home")
     if reviews:

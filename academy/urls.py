@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 
 from academy import views
 from organisations.sso import views as sso_views
+from reporting.api import api as reporting_api
 
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -40,6 +41,10 @@ urlpatterns = [
     path("trainer/", include("courses.trainer.urls")),
     path("assessments/", include("assessments.urls")),
     path("certificates/", include("certificates.urls")),
+    path("dashboard/national/", include("reporting.national_urls")),
+    path("dashboard/digest/", include("reporting.digest_urls")),
+    path("dashboard/", include("reporting.urls")),
+    path("api/v1/", reporting_api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,6 +20,11 @@ sections first, so they lead the file):
   inside ``accounts.services.profile_update`` when registration numbers (or the date of birth)
   changed; the certificates app re-issues certificates that carry the changed number.
 
+- ``email_verified.register(fn)`` — ``fn(*, user) -> None``: called when one of the person's
+  addresses is proven theirs (the confirmation link opened, or a sign-up whose address was
+  already verified, as through single sign-on); the courses app links classroom attendances
+  recorded by that address.
+
 Which models hold personal data, and the rule the tests enforce
 (``tests/accounts/test_personal_data_coverage.py``): every model with a ForeignKey or
 OneToOneField to the user model, to ``courses.Enrolment`` or to ``assessments.Attempt`` is
@@ -37,6 +42,7 @@ from academy.registry import Registry
 personal_data_sections = Registry("personal data sections")
 personal_identifiers = Registry("personal identifiers")
 registration_changed = Registry("registration numbers changed")
+email_verified = Registry("e-mail address verified")
 account_erasers = Registry("account erasers")
 
 DELIBERATELY_NOT_EXPORTED: dict[str, str] = {

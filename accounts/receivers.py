@@ -11,6 +11,7 @@ from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 
 from accounts.audit import audit_record
+from accounts.hooks import email_verified
 from accounts.models import AuditEvent
 
 Action = AuditEvent.Action
@@ -24,6 +25,18 @@ def _user_event(action: str, request, user, **data) -> None:
 
 def on_user_signed_up(sender, request, user, **kwargs) -> None:
     _user_event(Action.SIGNED_UP, request, user)
+    _email_verified(user)
+
+
+def _email_verified(user) -> None:
+    """Let other apps react to an address proven to be the person's (``accounts.hooks``)."""
+    if user is not None and getattr(user, "pk", None):
+        for fn in email_verified:
+            fn(user=user)
+
+
+def on_email_confirmed(sender, request, email_address, **kwargs) -> None:
+    _email_verified(email_address.user)
 
 
 def on_user_logged_in(sender, request, user, **kwargs) -> None:
@@ -105,6 +118,7 @@ _CONNECTIONS = [
     (account_signals.email_changed, on_email_changed),
     (account_signals.email_added, on_email_added),
     (account_signals.email_removed, on_email_removed),
+    (account_signals.email_confirmed, on_email_confirmed),
     (mfa_signals.authenticator_added, on_authenticator_added),
     (mfa_signals.authenticator_removed, on_authenticator_removed),
     (mfa_signals.authenticator_reset, on_authenticator_reset),

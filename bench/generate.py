@@ -7,13 +7,18 @@ lesson-progress rows at 1.0; ``BENCH_SCALE=0.01`` makes a quick data set. What i
   published courses of 15 lessons until there are six (``bench.courses``);
 - an organisation tree (8 roots, the rest as their units) made with
   ``organisations.services.organisation_create`` so the materialised paths are right; one
-  "large" police unit holds 20 % of the learners;
-- learners (one shared, pre-computed password hash), one trainer per organisation;
+  "large" police unit holds 20,000 × scale of the learners (``Plan.large_learners``: 20 % of
+  them), the rest are spread evenly over the other units;
+- learners (one shared, pre-computed password hash), one trainer per organisation; an analyst
+  of the large unit and a coordinator (platform role), both with an authenticator app, for the
+  reporting rows (``bench.reporting``);
 - groups: the large unit's trainer has one group of 500 × scale learners (at least 50) with three
   assigned courses (one past its due date); other organisations get two groups of 25 with one
   assigned course each;
 - enrolments (about two per learner; assigned courses for group members) and lesson progress,
-  with consistent counters (``lessons_completed``, ``progress_percent``, ``completed_at``).
+  with consistent counters (``lessons_completed``, ``progress_percent``, ``completed_at``);
+- classroom sessions over the past half year: every unit's trainer taught one course in class
+  twice, to learners of the unit (``CLASSROOM_ATTENDEES`` each).
 
 The big tables are written with PostgreSQL's ``COPY`` (psycopg 3) or, on SQLite, with
 ``executemany`` in batches. Ids are allocated here and the sequences reset afterwards.
@@ -40,6 +45,7 @@ from bench.db import (
     next_id,
     reset_sequences,
 )
+from bench.reporting_data import classroom_sessions, reporting_people
 from courses.models import Assignment, Enrolment, Lesson, LessonProgress
 from organisations.models import Group, GroupMember, Membership, Organisation
 from organisations.services import organisation_create
@@ -75,15 +81,22 @@ class Plan:
     learners: int
     progress_rows: int
     big_group: int
+    large_learners: int  # learners of the one large organisation (20,000 at full scale)
 
     @classmethod
     def for_scale(cls, scale: float) -> "Plan":
+        learners = max(200, round(100_000 * scale))
+        big_group = max(50, round(500 * scale))
         return cls(
             scale=scale,
             organisations=max(len(ROOTS) + 2, round(200 * scale)),
-            learners=max(200, round(100_000 * scale)),
+            learners=learners,
             progress_rows=max(1000, round(1_000_000 * scale)),
-            big_group=max(50, round(500 * scale)),
+            big_group=big_group,
+            # at least the big group and two small groups, at most half of everyone
+            large_learners=min(
+                max(round(20_000 * scale), big_group + 2 * SMALL_GROUP), learners // 2
+            ),
         )
 
 
@@ -179,6 +192,7 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
         first_user = next_id(User)
         learner_ids = list(range(first_user, first_user + plan.learners))
         trainer_ids = list(range(learner_ids[-1] + 1, learner_ids[-1] + 1 + len(organisations)))
+        analyst_id, coordinator_id = trainer_ids[-1] + 1, trainer_ids[-1] + 2
         joined = db_datetime(now - timedelta(days=365))
 
         def people() -> Iterator[tuple]:
@@ -189,6 +203,15 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
             for index, pk in enumerate(trainer_ids):
                 name = f"Trainer {organisations[index].name}"
                 yield (pk, f"trainer{index}@bench.example.org", name, password, "nl", joined)
+            yield (analyst_id, "analyst@bench.example.org", "Analist Groot", password, "nl", joined)
+            yield (
+                coordinator_id,
+                "coordinator@bench.example.org",
+                "Coördinator Landelijk",
+                password,
+                "nl",
+                joined,
+            )
 
         users = bulk_write(
             User,
@@ -197,12 +220,10 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
         )
         log(f"users: {users}")
 
-        # Memberships: 20 % of the learners (enough for the big group) in the large unit.
+        # Memberships: Plan.large_learners in the large unit, the rest spread over the others.
         units = [o for o in organisations if o.parent_id]
         others = [o for o in units if o.pk != large.pk]
-        large_count = max(
-            plan.learners // 5, min(plan.big_group + 2 * SMALL_GROUP, plan.learners // 2)
-        )
+        large_count = plan.large_learners
         home: dict[int, int] = {}
         for index, pk in enumerate(learner_ids):
             home[pk] = large.pk if index < large_count else others[index % len(others)].pk
@@ -217,11 +238,13 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
             for index, pk in enumerate(trainer_ids):
                 yield (number, pk, organisations[index].pk, "trainer", created)
                 number += 1
+            yield (number, analyst_id, large.pk, "analyst", created)
 
         membership_count = count = bulk_write(
             Membership, ["id", "user_id", "organisation_id", "role", "created_at"], memberships()
         )
         log(f"memberships: {count}")
+        reporting_people(analyst_id, coordinator_id)
 
         # Groups and their assignments.
         members_of: dict[int, list[int]] = {}
@@ -393,6 +416,10 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
         )
         del enrolment_rows, progress_rows
         log(f"enrolments: {enrolment_count}; lesson progress: {progress_total}")
+        sessions, attendances = classroom_sessions(
+            rng, units, courses, members_of, trainer_ids, organisations, now
+        )
+        log(f"classroom sessions: {sessions} ({attendances} attendances)")
         reset_sequences([User, Membership, Group, GroupMember, Enrolment, LessonProgress])
 
     with connection.cursor() as cursor:
@@ -415,11 +442,16 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
             "lesson_progress": progress_total,
             "groups": len(group_members),
             "assignments": len(assignments),
+            "large_organisation_learners": large_count,
+            "classroom_sessions": sessions,
         },
         "context": {
             "trainer": bench_trainer,
             "group": big_group.pk,
             "large_organisation": large.pk,
+            "large_organisation_slug": large.slug,
+            "analyst": analyst_id,
+            "coordinator": coordinator_id,
             **(context_learner or {}),
         },
     }

@@ -313,3 +313,4 @@ def quiz_submit(ctx: BenchContext) -> Probe | None:
 
 
 from bench import certificates as _certificates  # noqa: E402,F401  (registers its rows)
+from bench import reporting as _reporting  # noqa: E402,F401  (registers its rows)

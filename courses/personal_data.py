@@ -20,6 +20,8 @@ from accounts.hooks import exports
 from accounts.personal_data import iso
 from courses.models import (
     Assignment,
+    ClassroomAttendance,
+    ClassroomSession,
     CourseReviewer,
     Enrolment,
     LessonProgress,
@@ -160,12 +162,56 @@ def reviewer_section(*, user) -> dict:
     }
 
 
+@exports("courses.ClassroomAttendance", "courses.ClassroomSession")
+def classroom_section(*, user) -> dict:
+    attended = (
+        ClassroomAttendance.objects.filter(user=user)
+        .select_related("session__course", "session__organisation")
+        .order_by("session__held_on", "pk")
+    )
+    given = (
+        ClassroomSession.objects.filter(trainer=user)
+        .select_related("course", "organisation")
+        .order_by("held_on", "pk")
+    )
+    return {
+        "classroom_sessions_attended": [
+            {
+                "course": a.session.course.slug,
+                "date": iso(a.session.held_on),
+                "organisation": a.session.organisation.name,
+                "location": a.session.location,
+            }
+            for a in attended
+        ],
+        "classroom_sessions_given": [
+            {
+                "course": s.course.slug,
+                "date": iso(s.held_on),
+                "organisation": s.organisation.name,
+                "location": s.location,
+            }
+            for s in given
+        ],
+    }
+
+
 @transaction.atomic
 def account_erase(*, user, person: ErasedPerson) -> None:
     """Scrub the person's name and address from assignment messages (a trainer may have
     greeted them by name). The assignments stay: they are the organisation's. Reviewer access
     ends with the account."""
     CourseReviewer.objects.filter(user=user).delete()
+    # Attendances stay (they count as completions) without the address that was typed in;
+    # attendances by one of the person's addresses alone are tied to the anonymous account.
+    ClassroomAttendance.objects.filter(user=user).update(email="")
+    for attendance in person.mentioning(
+        ClassroomAttendance.objects.filter(user__isnull=True), "email"
+    ):
+        if ClassroomAttendance.objects.filter(session=attendance.session_id, user=user).exists():
+            attendance.delete()
+        else:
+            ClassroomAttendance.objects.filter(pk=attendance.pk).update(user=user, email="")
     for assignment in person.mentioning(Assignment.objects.all(), "message").only("message"):
         message = person.scrub(assignment.message)
         if message != assignment.message:

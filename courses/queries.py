@@ -18,9 +18,20 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 from django.utils.translation import get_language
 
-from courses.models import Assignment, Audience, Course, Enrolment, Lesson, LessonProgress, Module
+from courses.models import (
+    Assignment,
+    Audience,
+    ClassroomAttendance,
+    ClassroomSession,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    Module,
+)
 from organisations.models import Membership, Organisation
 
 # Which audiences' courses to suggest to members of each kind of organisation. ``None``: all
@@ -246,6 +257,15 @@ class LearningItem:
     enrolment: Enrolment | None = None
     due_date: date | None = None
     overdue: bool = False
+    classroom: ClassroomSession | None = None  # completed in class (the latest session)
+
+    @property
+    def completed_on(self) -> date | None:
+        if self.classroom is not None:
+            return self.classroom.held_on
+        if self.enrolment is not None and self.enrolment.completed_at is not None:
+            return timezone.localdate(self.enrolment.completed_at)
+        return None
 
 
 @dataclass
@@ -291,7 +311,8 @@ def my_learning(*, user, today: date) -> MyLearning:
     """The learner's assigned, in-progress and completed courses and some suggestions.
 
     A fixed number of queries: enrolments, assignments, courses assigned but not yet started,
-    memberships, suggestions."""
+    classroom attendances, memberships, suggestions. A course attended in class is listed as
+    completed ("Classroom"), beside its online completion if there is one."""
 
     result = MyLearning()
     enrolments = {
@@ -328,11 +349,20 @@ def my_learning(*, user, today: date) -> MyLearning:
             -(item.enrolment.last_activity_at or item.enrolment.created_at).timestamp(),
         )
     )
-    result.completed.sort(key=lambda item: item.enrolment.completed_at, reverse=True)
+    classroom: dict[int, ClassroomSession] = {}
+    for attendance in (
+        ClassroomAttendance.objects.filter(user=user)
+        .select_related("session__course")
+        .order_by("-session__held_on", "-session_id")
+    ):
+        classroom.setdefault(attendance.session.course_id, attendance.session)
+    for session in classroom.values():
+        result.completed.append(LearningItem(course=session.course, classroom=session))
+    result.completed.sort(key=lambda item: item.completed_on, reverse=True)
 
     audiences = audiences_for_user(user)
     suggestions = Course.objects.filter(status=Course.Status.PUBLISHED).exclude(
-        pk__in=[*enrolments, *due_dates]
+        pk__in=[*enrolments, *due_dates, *classroom]
     )
     if audiences:
         condition = Q()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from organisations.views import accept, audit, groups, invitations, members, overview
+from organisations.views import accept, audit, groups, invitations, members, overview, sharing
 
 app_name = "organisations"
 urlpatterns = [
@@ -71,4 +71,5 @@ urlpatterns = [
         name="batch_restart",
     ),
     path("<slug:slug>/audit/", audit.audit_log, name="audit"),
+    path("<slug:slug>/sharing/", sharing.sharing, name="sharing"),
 ]

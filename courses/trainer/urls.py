@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from courses.trainer import classroom_views as classroom
 from courses.trainer import views as trainer
 
 app_name = "trainer"
@@ -33,4 +34,11 @@ urlpatterns = [
         trainer.assignment_due_date,
         name="due_date",
     ),
+    path("classroom/", classroom.classroom_list, name="classroom"),
+    path(
+        "organisations/<int:organisation_id>/classroom/",
+        classroom.classroom_record,
+        name="classroom_record",
+    ),
+    path("classroom/<int:session_id>/", classroom.classroom_session, name="classroom_session"),
 ]

@@ -15,7 +15,16 @@ from academy import demo, demo_learning
 from accounts.models import User
 from assessments.models import Attempt, Quiz, Response, SurveyResponse
 from assessments.queries import attitude_aggregates
-from courses.models import Assignment, Course, Enrolment, Lesson, LessonProgress, ReminderSent
+from courses.models import (
+    Assignment,
+    ClassroomAttendance,
+    ClassroomSession,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    ReminderSent,
+)
 from courses.queries import my_learning
 from organisations.models import Group, GroupMember, Membership, Organisation
 from tests.content.real_catalogue import real_catalogue_loaded
@@ -35,6 +44,8 @@ COUNTED = [
     Attempt,
     Response,
     SurveyResponse,
+    ClassroomSession,
+    ClassroomAttendance,
 ]
 
 
@@ -142,18 +153,28 @@ def test_completed_learners_did_every_lesson_and_passed_the_quiz_some_at_a_retak
     assert Attempt.objects.filter(quiz__kind=Quiz.Kind.CHECK).exists()
 
 
-def test_the_history_is_spread_over_the_last_60_days(seeded, db):
+def _months(values) -> set[str]:
+    return {timezone.localtime(value).strftime("%Y-%m") for value in values}
+
+
+def test_the_history_is_spread_over_the_last_eight_months(seeded, db):
     now = timezone.now()
-    earliest = now - timedelta(days=61)
+    earliest = now - timedelta(days=demo_learning.HISTORY_DAYS + 25)
     for field in ("created_at", "started_at", "completed_at", "last_activity_at"):
         dates = Enrolment.objects.exclude(**{f"{field}__isnull": True}).values_list(
             field, flat=True
         )
         assert all(earliest < value < now for value in dates), field
-        assert max(dates) - min(dates) > timedelta(days=14), field
+        assert max(dates) - min(dates) > timedelta(days=150), field
+    # completions in (nearly) every month of the last six, not all in the last weeks
+    completed = Enrolment.objects.exclude(completed_at=None).values_list("completed_at", flat=True)
+    recent_months = {
+        (timezone.localdate() - timedelta(days=30 * n)).strftime("%Y-%m") for n in range(6)
+    }
+    assert len(_months(completed) & recent_months) >= 5
+    assert min(completed) < now - timedelta(days=150)
     started = Enrolment.objects.filter(started_at__isnull=False)
     assert not started.filter(started_at__lt=F("created_at")).exists()
-    assert not Enrolment.objects.filter(completed_at__lt=timezone.now() - timedelta(days=61))
     assert all(
         earliest < value < now
         for value in SurveyResponse.objects.values_list("submitted_at", flat=True)
@@ -165,6 +186,26 @@ def test_the_history_is_spread_over_the_last_60_days(seeded, db):
     assert all(
         earliest < value < now for value in Assignment.objects.values_list("created_at", flat=True)
     )
+
+
+def test_classroom_sessions_of_the_police_module_and_the_alliance_at_the_banks(seeded, db):
+    today = timezone.localdate()
+    sessions = ClassroomSession.objects.select_related("course", "organisation", "trainer")
+    police = sessions.filter(course__slug="politie-bejegening-aangifte")
+    assert {s.organisation.kind for s in police} == {"police"}
+    assert police.filter(organisation__slug="politieacademie").count() >= 6
+    banks = sessions.filter(organisation__kind="bank")
+    assert {s.organisation.slug for s in banks} == {"bank-noord", "bank-midden", "bank-zuid"}
+    assert {s.trainer.email for s in banks} == {"trainer.swad@example.org"}
+    held = [s.held_on for s in sessions]
+    assert all(today - timedelta(days=275) < day < today for day in held)
+    assert max(held) - min(held) > timedelta(days=180)
+    assert len({day.strftime("%Y-%m") for day in held}) >= 6
+    attendances = ClassroomAttendance.objects.all()
+    assert attendances.filter(user__isnull=False).exists()  # members of the groups
+    assert attendances.filter(user__isnull=True).count() >= 100  # people without an account
+    for session in sessions:
+        assert session.attendances.count() >= 5, session
 
 
 def test_the_demo_learner_has_a_completed_an_in_progress_and_an_overdue_course(seeded, db):

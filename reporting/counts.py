@@ -1,0 +1,285 @@
+"""The aggregate queries behind ``reporting.statistics``: grouped by organisation and course
+(or week), one statement each, never a loop over learners. PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Avg, Count, Exists, OuterRef, Q
+
+from assessments.models import Attempt, Quiz, SurveyResponse
+from certificates.models import Certificate
+from courses.models import Assignment, ClassroomAttendance, ClassroomSession, Enrolment
+from organisations.models import GroupMember
+
+from .periods import Period
+
+EXPIRING_SOON_DAYS = 60
+
+_E = Enrolment._meta.db_table
+_S = ClassroomSession._meta.db_table
+_A = ClassroomAttendance._meta.db_table
+_G = GroupMember._meta.db_table
+_AS = Assignment._meta.db_table
+_AL = Assignment.learners.through._meta.db_table
+
+
+def _in(ids) -> tuple[str, list]:
+    ids = sorted(ids)
+    if not ids:
+        return "(NULL)", []
+    return "(" + ",".join(["%s"] * len(ids)) + ")", ids
+
+
+def _group_sql(column: str, group_ids) -> tuple[str, list]:
+    if group_ids is None:
+        return "", []
+    placeholders, params = _in(group_ids)
+    return f" AND {column} IN (SELECT user_id FROM {_G} WHERE group_id IN {placeholders})", params
+
+
+def _in_groups(group_ids, field: str = "user"):
+    members = GroupMember.objects.filter(group_id__in=group_ids, user_id=OuterRef(f"{field}_id"))
+    return Exists(members)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def enrolment_counts(ids, period: Period, group_ids) -> dict:
+    """{(organisation, course): {enrolled, started, online}}."""
+    start, end = period.bounds()
+    qs = Enrolment.objects.filter(organisation_id__in=ids, created_at__lt=end)
+    if group_ids is not None:
+        qs = qs.filter(_in_groups(group_ids))
+    rows = qs.values("organisation_id", "course_id").annotate(
+        enrolled=Count("id"),
+        started=Count("id", filter=Q(started_at__lt=end)),
+        online=Count("id", filter=Q(completed_at__gte=start, completed_at__lt=end)),
+    )
+    return {
+        (r["organisation_id"], r["course_id"]): {
+            "enrolled": r["enrolled"],
+            "started": r["started"],
+            "online": r["online"],
+        }
+        for r in rows
+    }
+
+
+def classroom_counts(ids, period: Period, group_ids) -> dict:
+    """{(organisation, course, week monday): completions}: each person (account or e-mail
+    address) completes a course's classroom variant once per period, in the week of their
+    first session in it."""
+    orgs, params = _in(ids)
+    groups, group_params = _group_sql("a.user_id", group_ids)
+    sql = (
+        "SELECT org, course, (first - (EXTRACT(ISODOW FROM first)::int - 1))::date, COUNT(*) "
+        "FROM (SELECT s.organisation_id AS org, s.course_id AS course, MIN(s.held_on) AS first "
+        f"FROM {_A} a JOIN {_S} s ON s.id = a.session_id "
+        f"WHERE s.organisation_id IN {orgs} AND s.held_on BETWEEN %s AND %s{groups} "
+        "GROUP BY s.organisation_id, s.course_id, "
+        "COALESCE('u' || a.user_id::text, 'e' || lower(a.email))) AS firsts "
+        "GROUP BY org, course, 3"
+    )
+    rows = _fetch(sql, [*params, period.start, period.end, *group_params])
+    return {(org, course, week): n for org, course, week, n in rows}
+
+
+def online_per_week(ids, period: Period, group_ids) -> dict:
+    """{(organisation, course, week monday): online completions}."""
+    start, end = period.bounds()
+    orgs, params = _in(ids)
+    groups, group_params = _group_sql("e.user_id", group_ids)
+    sql = (
+        "SELECT e.organisation_id, e.course_id, "
+        "date_trunc('week', e.completed_at AT TIME ZONE %s)::date, COUNT(*) "
+        f"FROM {_E} e WHERE e.organisation_id IN {orgs} "
+        f"AND e.completed_at >= %s AND e.completed_at < %s{groups} GROUP BY 1, 2, 3"
+    )
+    tz = str(start.tzinfo)
+    rows = _fetch(sql, [tz, *params, start, end, *group_params])
+    return {(org, course, week): n for org, course, week, n in rows}
+
+
+def certificate_counts(ids, period: Period, group_ids, today: date) -> dict:
+    """{(organisation, course): {certificates, expiring}} of certificates not revoked."""
+    start, end = period.bounds()
+    qs = Certificate.objects.filter(enrolment__organisation_id__in=ids, revoked_at__isnull=True)
+    if group_ids is not None:
+        qs = qs.filter(_in_groups(group_ids, "enrolment__user"))
+    rows = qs.values("enrolment__organisation_id", "enrolment__course_id").annotate(
+        certificates=Count("id", filter=Q(issued_at__gte=start, issued_at__lt=end)),
+        expiring=Count(
+            "id",
+            filter=Q(
+                expires_on__gte=today, expires_on__lte=today + timedelta(days=EXPIRING_SOON_DAYS)
+            ),
+        ),
+    )
+    return {
+        (r["enrolment__organisation_id"], r["enrolment__course_id"]): {
+            "certificates": r["certificates"],
+            "expiring": r["expiring"],
+        }
+        for r in rows
+    }
+
+
+def assignment_counts(ids, period: Period, group_ids, today: date) -> dict:
+    """{(organisation, course): {assigned, overdue}}: (learner, course) pairs assigned by the
+    period's end and still assigned then; overdue: due before the reference day (the period's
+    end or today, the earlier) and not completed before it."""
+    start, end = period.bounds()
+    reference = min(today, period.end + timedelta(days=1))
+    orgs, params = _in(ids)
+    groups, group_params = _group_sql("x.user_id", group_ids)
+    active = (
+        f"a.organisation_id IN {orgs} AND a.created_at < %s "
+        "AND (a.unassigned_at IS NULL OR a.unassigned_at >= %s)"
+    )
+    sql = (
+        "SELECT org, course, COUNT(*), COUNT(*) FILTER (WHERE due < %s AND NOT EXISTS ("
+        f"SELECT 1 FROM {_E} e WHERE e.user_id = pairs.user_id AND e.course_id = pairs.course "
+        "AND e.completed_at < %s)) FROM ("
+        "SELECT org, course, user_id, MIN(due) AS due FROM ("
+        "SELECT a.organisation_id AS org, a.course_id AS course, gm.user_id, a.due_date AS due "
+        f"FROM {_AS} a JOIN {_G} gm ON gm.group_id = a.group_id WHERE {active} "
+        "UNION ALL SELECT a.organisation_id, a.course_id, al.user_id, a.due_date "
+        f"FROM {_AS} a JOIN {_AL} al ON al.assignment_id = a.id WHERE {active}"
+        f") AS x WHERE TRUE{groups} GROUP BY org, course, user_id) AS pairs GROUP BY org, course"
+    )
+    ref_dt = Period(reference, reference).bounds()[0]
+    rows = _fetch(sql, [reference, ref_dt, *params, end, end, *params, end, end, *group_params])
+    return {(org, course): {"assigned": a, "overdue": o} for org, course, a, o in rows}
+
+
+def learner_counts(ids, period: Period, group_ids) -> dict:
+    """{(organisation, course or None): people reached}: distinct people per organisation
+    (and course) with an enrolment made by the period's end or a classroom session attended
+    by then. A person is counted once per organisation."""
+    start, end = period.bounds()
+    orgs, params = _in(ids)
+    e_groups, e_params = _group_sql("e.user_id", group_ids)
+    a_groups, a_params = _group_sql("a.user_id", group_ids)
+    sql = (
+        "WITH p AS (SELECT e.organisation_id AS org, e.course_id AS course, "
+        f"'u' || e.user_id::text AS person FROM {_E} e "
+        f"WHERE e.organisation_id IN {orgs} AND e.created_at < %s{e_groups} "
+        "UNION SELECT s.organisation_id, s.course_id, "
+        "COALESCE('u' || a.user_id::text, 'e' || lower(a.email)) "
+        f"FROM {_A} a JOIN {_S} s ON s.id = a.session_id "
+        f"WHERE s.organisation_id IN {orgs} AND s.held_on <= %s{a_groups}) "
+        "SELECT org, course, COUNT(DISTINCT person) FROM p GROUP BY org, course "
+        "UNION ALL SELECT org, NULL, COUNT(DISTINCT person) FROM p GROUP BY org"
+    )
+    rows = _fetch(sql, [*params, end, *e_params, *params, period.end, *a_params])
+    return {(org, course): n for org, course, n in rows}
+
+
+def attempt_figures(ids, period: Period, course_id, group_ids) -> dict:
+    """First-attempt pass rate and average score of final quizzes submitted in the period."""
+    start, end = period.bounds()
+    qs = Attempt.objects.filter(
+        quiz__kind=Quiz.Kind.FINAL,
+        enrolment__organisation_id__in=ids,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        score__isnull=False,
+    )
+    if course_id:
+        qs = qs.filter(enrolment__course_id=course_id)
+    if group_ids is not None:
+        qs = qs.filter(_in_groups(group_ids))
+    return qs.aggregate(
+        n=Count("id"),
+        firsts=Count("id", filter=Q(number=1)),
+        first_passed=Count("id", filter=Q(number=1, passed=True)),
+        average=Avg("score"),
+    )
+
+
+def median_days(ids, period: Period, course_id, group_ids) -> tuple[int, float | None]:
+    """(n, median days from enrolment to completion) of online completions in the period."""
+    start, end = period.bounds()
+    orgs, params = _in(ids)
+    groups, group_params = _group_sql("e.user_id", group_ids)
+    course = " AND e.course_id = %s" if course_id else ""
+    sql = (
+        "SELECT COUNT(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+        "EXTRACT(EPOCH FROM (e.completed_at - e.created_at)) / 86400.0) "
+        f"FROM {_E} e WHERE e.organisation_id IN {orgs} AND e.completed_at >= %s "
+        f"AND e.completed_at < %s{course}{groups}"
+    )
+    args = [*params, start, end, *([course_id] if course_id else []), *group_params]
+    n, median = _fetch(sql, args)[0]
+    return n, (round(float(median), 1) if median is not None else None)
+
+
+def attitude_sums(ids, period: Period, group_ids) -> dict:
+    """{(organisation, course): (n, sum pre, sum post)}: enrolments whose post questionnaire
+    came in during the period and that have a pre score too (paired)."""
+    start, end = period.bounds()
+    pre = SurveyResponse.objects.filter(
+        enrolment_id=OuterRef("enrolment_id"),
+        survey_id=OuterRef("survey_id"),
+        phase=SurveyResponse.Phase.PRE,
+        skipped=False,
+    )
+    qs = SurveyResponse.objects.filter(
+        phase=SurveyResponse.Phase.POST,
+        skipped=False,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        enrolment__organisation_id__in=ids,
+    )
+    if group_ids is not None:
+        qs = qs.filter(_in_groups(group_ids, "enrolment__user"))
+    from django.db.models import Subquery, Sum
+
+    qs = qs.annotate(pre_score=Subquery(pre.values("score")[:1])).filter(pre_score__isnull=False)
+    rows = qs.values("enrolment__organisation_id", "enrolment__course_id").annotate(
+        n=Count("id"), pre=Sum("pre_score"), post=Sum("score")
+    )
+    return {
+        (r["enrolment__organisation_id"], r["enrolment__course_id"]): (r["n"], r["pre"], r["post"])
+        for r in rows
+    }
+
+
+def group_counts(ids, period: Period, group_ids, course_id) -> dict:
+    """{group: {enrolled, started, online, classroom}} for the members' enrolments and
+    classroom attendance in the given organisations."""
+    if not group_ids:
+        return {}
+    start, end = period.bounds()
+    orgs, params = _in(ids)
+    groups, group_params = _in(group_ids)
+    e_course = " AND e.course_id = %s" if course_id else ""
+    s_course = " AND s.course_id = %s" if course_id else ""
+    course = [course_id] if course_id else []
+    sql = (
+        "SELECT gm.group_id, COUNT(e.id), COUNT(e.id) FILTER (WHERE e.started_at < %s), "
+        "COUNT(e.id) FILTER (WHERE e.completed_at >= %s AND e.completed_at < %s), 0 "
+        f"FROM {_G} gm JOIN {_E} e ON e.user_id = gm.user_id "
+        f"WHERE gm.group_id IN {groups} AND e.organisation_id IN {orgs} "
+        f"AND e.created_at < %s{e_course} GROUP BY gm.group_id "
+        "UNION ALL SELECT gm.group_id, 0, 0, 0, COUNT(DISTINCT (a.user_id, s.course_id)) "
+        f"FROM {_G} gm JOIN {_A} a ON a.user_id = gm.user_id JOIN {_S} s ON s.id = a.session_id "
+        f"WHERE gm.group_id IN {groups} AND s.organisation_id IN {orgs} "
+        f"AND s.held_on BETWEEN %s AND %s{s_course} GROUP BY gm.group_id"
+    )
+    args = [end, start, end, *group_params, *params, end, *course]
+    args += [*group_params, *params, period.start, period.end, *course]
+    out: dict = {}
+    for group, enrolled, started, online, classroom in _fetch(sql, args):
+        row = out.setdefault(group, {"enrolled": 0, "started": 0, "online": 0, "classroom": 0})
+        row["enrolled"] += enrolled
+        row["started"] += started
+        row["online"] += online
+        row["classroom"] += classroom
+    return out

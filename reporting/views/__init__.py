@@ -1,0 +1,1 @@
+"""Pages of the reporting app: the partner dashboard, exports, the national overview, API tokens."""
