@@ -1,9 +1,9 @@
 """Admin of the reporting app: the partners' targets shown on the national overview.
 
 A target is a number of completions (online and in class) a partner aims for in a year, for one
-course or for all its courses ("bank staff trained"). Coordinators who may use the admin (staff
-status, as content authors have) manage targets without a separate model permission; others need
-the usual Django permissions. The model's constraints (one target per partner, course and year;
+course or for all its courses ("bank staff trained"). Coordinators manage targets: the admin site
+lets them in without staff status (``academy.admin_site``), and this is the only model they see
+there; others need the usual Django permissions. The model's constraints (one target per partner, course and year;
 one "all courses" target per partner and year) are checked by the form, with a message.
 """
 
@@ -22,7 +22,7 @@ class TargetAdmin(admin.ModelAdmin):
     ordering = ("-year", "organisation__name")
 
     def _coordinator(self, request) -> bool:
-        return request.user.is_staff and is_coordinator(request.user)
+        return is_coordinator(request.user)
 
     def has_module_permission(self, request) -> bool:
         return self._coordinator(request) or super().has_module_permission(request)

@@ -1,12 +1,20 @@
 """The aggregate queries behind ``reporting.statistics``: grouped by organisation and course
-(or week), one statement each, never a loop over learners. PostgreSQL."""
+(or week), one statement each, never a loop over learners.
+
+Written for PostgreSQL (CI and production). The embedded SQLite default of ``make run`` gets
+a variant of the statements PostgreSQL-only syntax would break, chosen by
+``connection.vendor``, with the same results: SQLite stores datetimes as UTC text, so a
+datetime parameter is passed as such (``_at``) and local weeks and the median are worked out
+in Python from the rows of the period (fine for the demo-sized data SQLite holds)."""
 
 from __future__ import annotations
 
+import statistics
 from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncWeek
 
 from assessments.models import Attempt, Quiz, SurveyResponse
 from certificates.models import Certificate
@@ -44,6 +52,26 @@ def _in_groups(group_ids, field: str = "user"):
     return Exists(members)
 
 
+def _sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _at(value):
+    """A datetime parameter: as is for PostgreSQL, UTC text for SQLite."""
+    return connection.ops.adapt_datetimefield_value(value) if _sqlite() else value
+
+
+def _person(alias: str) -> str:
+    """A classroom attendee: 'u' + account id, else 'e' + lower-case e-mail address."""
+    user = f"CAST({alias}.user_id AS TEXT)" if _sqlite() else f"{alias}.user_id::text"
+    return f"COALESCE('u' || {user}, 'e' || lower({alias}.email))"
+
+
+def _monday(day) -> date:
+    day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    return day - timedelta(days=day.weekday())
+
+
 def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -77,22 +105,33 @@ def classroom_counts(ids, period: Period, group_ids) -> dict:
     first session in it."""
     orgs, params = _in(ids)
     groups, group_params = _group_sql("a.user_id", group_ids)
-    sql = (
-        "SELECT org, course, (first - (EXTRACT(ISODOW FROM first)::int - 1))::date, COUNT(*) "
-        "FROM (SELECT s.organisation_id AS org, s.course_id AS course, MIN(s.held_on) AS first "
+    firsts = (
+        "SELECT s.organisation_id AS org, s.course_id AS course, MIN(s.held_on) AS first "
         f"FROM {_A} a JOIN {_S} s ON s.id = a.session_id "
         f"WHERE s.organisation_id IN {orgs} AND s.held_on BETWEEN %s AND %s{groups} "
-        "GROUP BY s.organisation_id, s.course_id, "
-        "COALESCE('u' || a.user_id::text, 'e' || lower(a.email))) AS firsts "
-        "GROUP BY org, course, 3"
+        f"GROUP BY s.organisation_id, s.course_id, {_person('a')}"
     )
-    rows = _fetch(sql, [*params, period.start, period.end, *group_params])
+    args = [*params, period.start, period.end, *group_params]
+    if _sqlite():  # per first day; the weeks in Python
+        sql = f"SELECT org, course, first, COUNT(*) FROM ({firsts}) AS firsts GROUP BY 1, 2, 3"
+        out: dict = {}
+        for org, course, first, n in _fetch(sql, args):
+            key = (org, course, _monday(first))
+            out[key] = out.get(key, 0) + n
+        return out
+    sql = (
+        "SELECT org, course, (first - (EXTRACT(ISODOW FROM first)::int - 1))::date, COUNT(*) "
+        f"FROM ({firsts}) AS firsts GROUP BY org, course, 3"
+    )
+    rows = _fetch(sql, args)
     return {(org, course, week): n for org, course, week, n in rows}
 
 
 def online_per_week(ids, period: Period, group_ids) -> dict:
     """{(organisation, course, week monday): online completions}."""
     start, end = period.bounds()
+    if _sqlite():  # Django's SQLite functions convert to local time in Python
+        return _online_per_week_sqlite(ids, start, end, group_ids)
     orgs, params = _in(ids)
     groups, group_params = _group_sql("e.user_id", group_ids)
     sql = (
@@ -104,6 +143,21 @@ def online_per_week(ids, period: Period, group_ids) -> dict:
     tz = str(start.tzinfo)
     rows = _fetch(sql, [tz, *params, start, end, *group_params])
     return {(org, course, week): n for org, course, week, n in rows}
+
+
+def _online_per_week_sqlite(ids, start, end, group_ids) -> dict:
+    qs = Enrolment.objects.filter(
+        organisation_id__in=ids, completed_at__gte=start, completed_at__lt=end
+    )
+    if group_ids is not None:
+        qs = qs.filter(_in_groups(group_ids))
+    rows = (
+        qs.annotate(week=TruncWeek("completed_at", tzinfo=start.tzinfo))
+        .values_list("organisation_id", "course_id", "week")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(org, course, week.date()): n for org, course, week, n in rows}
 
 
 def certificate_counts(ids, period: Period, group_ids, today: date) -> dict:
@@ -154,7 +208,9 @@ def assignment_counts(ids, period: Period, group_ids, today: date) -> dict:
         f") AS x WHERE TRUE{groups} GROUP BY org, course, user_id) AS pairs GROUP BY org, course"
     )
     ref_dt = Period(reference, reference).bounds()[0]
-    rows = _fetch(sql, [reference, ref_dt, *params, end, end, *params, end, end, *group_params])
+    end = _at(end)
+    args = [reference, _at(ref_dt), *params, end, end, *params, end, end, *group_params]
+    rows = _fetch(sql, args)
     return {(org, course): {"assigned": a, "overdue": o} for org, course, a, o in rows}
 
 
@@ -168,16 +224,16 @@ def learner_counts(ids, period: Period, group_ids) -> dict:
     a_groups, a_params = _group_sql("a.user_id", group_ids)
     sql = (
         "WITH p AS (SELECT e.organisation_id AS org, e.course_id AS course, "
-        f"'u' || e.user_id::text AS person FROM {_E} e "
+        f"'u' || {'CAST(e.user_id AS TEXT)' if _sqlite() else 'e.user_id::text'} AS person "
+        f"FROM {_E} e "
         f"WHERE e.organisation_id IN {orgs} AND e.created_at < %s{e_groups} "
-        "UNION SELECT s.organisation_id, s.course_id, "
-        "COALESCE('u' || a.user_id::text, 'e' || lower(a.email)) "
+        f"UNION SELECT s.organisation_id, s.course_id, {_person('a')} "
         f"FROM {_A} a JOIN {_S} s ON s.id = a.session_id "
         f"WHERE s.organisation_id IN {orgs} AND s.held_on <= %s{a_groups}) "
         "SELECT org, course, COUNT(DISTINCT person) FROM p GROUP BY org, course "
         "UNION ALL SELECT org, NULL, COUNT(DISTINCT person) FROM p GROUP BY org"
     )
-    rows = _fetch(sql, [*params, end, *e_params, *params, period.end, *a_params])
+    rows = _fetch(sql, [*params, _at(end), *e_params, *params, period.end, *a_params])
     return {(org, course): n for org, course, n in rows}
 
 
@@ -206,6 +262,8 @@ def attempt_figures(ids, period: Period, course_id, group_ids) -> dict:
 def median_days(ids, period: Period, course_id, group_ids) -> tuple[int, float | None]:
     """(n, median days from enrolment to completion) of online completions in the period."""
     start, end = period.bounds()
+    if _sqlite():
+        return _median_days_sqlite(ids, start, end, course_id, group_ids)
     orgs, params = _in(ids)
     groups, group_params = _group_sql("e.user_id", group_ids)
     course = " AND e.course_id = %s" if course_id else ""
@@ -218,6 +276,22 @@ def median_days(ids, period: Period, course_id, group_ids) -> tuple[int, float |
     args = [*params, start, end, *([course_id] if course_id else []), *group_params]
     n, median = _fetch(sql, args)[0]
     return n, (round(float(median), 1) if median is not None else None)
+
+
+def _median_days_sqlite(ids, start, end, course_id, group_ids) -> tuple[int, float | None]:
+    """The same from the period's rows (percentile_cont(0.5) interpolates like median)."""
+    qs = Enrolment.objects.filter(
+        organisation_id__in=ids, completed_at__gte=start, completed_at__lt=end
+    )
+    if course_id:
+        qs = qs.filter(course_id=course_id)
+    if group_ids is not None:
+        qs = qs.filter(_in_groups(group_ids))
+    days = [
+        (completed - created).total_seconds() / 86400.0
+        for created, completed in qs.values_list("created_at", "completed_at")
+    ]
+    return len(days), (round(statistics.median(days), 1) if days else None)
 
 
 def attitude_sums(ids, period: Period, group_ids) -> dict:
@@ -262,18 +336,20 @@ def group_counts(ids, period: Period, group_ids, course_id) -> dict:
     e_course = " AND e.course_id = %s" if course_id else ""
     s_course = " AND s.course_id = %s" if course_id else ""
     course = [course_id] if course_id else []
+    pair = "a.user_id || ',' || s.course_id" if _sqlite() else "(a.user_id, s.course_id)"
+    end = _at(end)
     sql = (
         "SELECT gm.group_id, COUNT(e.id), COUNT(e.id) FILTER (WHERE e.started_at < %s), "
         "COUNT(e.id) FILTER (WHERE e.completed_at >= %s AND e.completed_at < %s), 0 "
         f"FROM {_G} gm JOIN {_E} e ON e.user_id = gm.user_id "
         f"WHERE gm.group_id IN {groups} AND e.organisation_id IN {orgs} "
         f"AND e.created_at < %s{e_course} GROUP BY gm.group_id "
-        "UNION ALL SELECT gm.group_id, 0, 0, 0, COUNT(DISTINCT (a.user_id, s.course_id)) "
+        f"UNION ALL SELECT gm.group_id, 0, 0, 0, COUNT(DISTINCT {pair}) "
         f"FROM {_G} gm JOIN {_A} a ON a.user_id = gm.user_id JOIN {_S} s ON s.id = a.session_id "
         f"WHERE gm.group_id IN {groups} AND s.organisation_id IN {orgs} "
         f"AND s.held_on BETWEEN %s AND %s{s_course} GROUP BY gm.group_id"
     )
-    args = [end, start, end, *group_params, *params, end, *course]
+    args = [end, _at(start), end, *group_params, *params, end, *course]
     args += [*group_params, *params, period.start, period.end, *course]
     out: dict = {}
     for group, enrolled, started, online, classroom in _fetch(sql, args):

@@ -361,10 +361,10 @@ def progress_report_make(*, report_id: int) -> ProgressReport | None:
         return ProgressReport.objects.filter(pk=report_id).first()
     report = ProgressReport.objects.select_related("requested_by").get(pk=report_id)
     try:
-        data = overview_data(report.period_start, report.period_end)
-        _advance(report_id, 40)
-        generated_at = timezone.now()
-        with override(_report_language(report)):
+        with override(_report_language(report)):  # course titles and file texts
+            data = overview_data(report.period_start, report.period_end)
+            _advance(report_id, 40)
+            generated_at = timezone.now()
             xlsx = report_xlsx(data, generated_at=generated_at)
             _advance(report_id, 70)
             pdf = report_pdf(data, generated_at=generated_at)

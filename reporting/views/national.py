@@ -168,6 +168,7 @@ def report_download(request, report_id, kind):
     audit_record(
         action=AuditEvent.Action.EXPORT,
         request=request,
+        organisation=None,  # the national report spans every partner
         summary=_("Progress report %(start)s – %(end)s (%(kind)s)")
         % {"start": report.period_start, "end": report.period_end, "kind": extension.upper()},
         data={"progress_report": report.pk, "format": extension},

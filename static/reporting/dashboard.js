@@ -17,14 +17,15 @@
         return;
       }
       var data = JSON.parse(source.textContent);
-      if (charts[canvas.id]) {
-        charts[canvas.id].destroy();
+      var key = canvas.getAttribute("data-chart-source");
+      if (charts[key]) {
+        charts[key].destroy();
       }
       var box = canvas.closest("[data-chart-box]");
       if (box) {
         box.hidden = false;
       }
-      charts[canvas.id] = new window.Chart(canvas, {
+      charts[key] = new window.Chart(canvas, {
         type: "bar",
         data: {
           labels: data.labels,
@@ -43,6 +44,17 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     draw(document);
+  });
+  // The canvas has no id: htmx copies the attributes of an old element onto the new one of
+  // the same id while it settles, and Chart.js gives its canvas a style attribute, which our
+  // CSP (no inline styles) would refuse. Before a swap the charts are removed all the same.
+  document.addEventListener("htmx:beforeSwap", function () {
+    Object.keys(charts).forEach(function (key) {
+      var canvas = charts[key].canvas;
+      charts[key].destroy();
+      canvas.removeAttribute("style");
+      delete charts[key];
+    });
   });
   document.addEventListener("htmx:afterSettle", function () {
     draw(document);

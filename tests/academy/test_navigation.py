@@ -27,14 +27,22 @@ def test_it_shows_visitors_the_courses():
     ("who", "expected"),
     [
         ("learner", ["Courses", "My learning"]),
-        ("trainer", ["Courses", "My learning", "Trainer"]),
-        ("analyst", ["Courses", "My learning", "Organisation"]),
-        ("org_admin", ["Courses", "My learning", "Organisation", "Audit log"]),
-        ("coordinator", ["Courses", "My learning", "Organisation"]),
+        ("trainer", ["Courses", "My learning", "Dashboard", "Trainer"]),
+        ("analyst", ["Courses", "My learning", "Dashboard", "Organisation"]),
+        ("org_admin", ["Courses", "My learning", "Dashboard", "Organisation", "Audit log"]),
+        ("coordinator", ["Courses", "My learning", "Dashboard", "Organisation"]),
         ("content_author", ["Courses", "My learning", "Course evaluations", "Due for review"]),
         (
             "staff_user",
-            ["Courses", "My learning", "Organisation", "Audit log", "Admin", "Due for review"],
+            [
+                "Courses",
+                "My learning",
+                "Dashboard",
+                "Organisation",
+                "Audit log",
+                "Admin",
+                "Due for review",
+            ],
         ),
     ],
 )

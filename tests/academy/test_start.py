@@ -19,8 +19,8 @@ def test_it_sends_trainers_to_the_trainer_home(trainer):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["analyst", "org_admin", "coordinator", "staff_user"])
-def test_it_sends_organisation_roles_to_the_overview(request, who):
-    assert start_url_for(request.getfixturevalue(who)) == reverse("organisations:overview")
+def test_it_sends_organisation_roles_to_the_dashboard(request, who):
+    assert start_url_for(request.getfixturevalue(who)) == reverse("reporting:home")
 
 
 @pytest.mark.django_db

@@ -14,7 +14,14 @@ from organisations.models import Group, Organisation
 @pytest.fixture
 def small_data(db, settings, tmp_path):
     settings.CONTENT_DIR = tmp_path  # no catalogue: synthetic courses
-    plan = Plan(scale=0.001, organisations=10, learners=120, progress_rows=400, big_group=50)
+    plan = Plan(
+        scale=0.001,
+        organisations=10,
+        learners=120,
+        progress_rows=400,
+        big_group=50,
+        large_learners=60,
+    )
     return generate(plan, log=lambda line: None)
 
 

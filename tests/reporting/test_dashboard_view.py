@@ -326,3 +326,13 @@ def test_it_shows_the_attitude_change_only_from_enough_answers(
     assert "Shown once at least" not in html
     assert re.search(r"<dt>Change in score</dt><dd>\+0,75</dd>", html)
     assert re.search(r"<dt>Number of learners</dt><dd>12</dd>", html)
+
+
+@pytest.mark.django_db
+def test_it_asks_an_analyst_without_two_factor_authentication_to_set_it_up(
+    client, analyst, dashboard_url
+):
+    client.force_login(analyst)
+    response = client.get(dashboard_url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")

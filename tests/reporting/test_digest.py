@@ -185,7 +185,7 @@ def test_it_is_written_in_the_recipients_language(organisation, analyst, send):
 
     by_person = {m.to[0]: m for m in mail.outbox}
     assert by_person[english.email].subject == (
-        "Weekly digest: your figures from 10 March to 16 March 2025"
+        "Weekly digest: your figures from 10 March 2025 to 16 March 2025"
     )
     assert "16 March 2025" in by_person[english.email].body
     dutch = by_person[analyst.email]
@@ -211,8 +211,8 @@ def test_a_view_with_legal_entities_that_share_totals_is_monthly_and_suppressed(
     assert message.to == [analyst.email]
     lines = body_lines(message)
     assert (
-        "These figures include organisations that share only totals per month: "
-        "maart 2025 so far, compared with februari 2025."
+        "These figures include organisations that share only totals per month: the month "
+        "from 1 maart 2025 so far, compared with the month from 1 februari 2025."
     ) in lines
     assert "- Completed: – (month before: –; change: –)" in lines
     assert not any(line.startswith("- Completed: 2") for line in lines)
