@@ -10,8 +10,11 @@ in Python from the rows of the period (fine for the demo-sized data SQLite holds
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncWeek
@@ -34,9 +37,13 @@ _AL = Assignment.learners.through._meta.db_table
 
 
 def _in(ids) -> tuple[str, list]:
+    """An IN list of primary keys; PostgreSQL gets them as integer literals (a long list of
+    placeholders costs the driver more than the statement)."""
     ids = sorted(ids)
     if not ids:
         return "(NULL)", []
+    if not _sqlite():
+        return "(" + ",".join(str(int(pk)) for pk in ids) + ")", []
     return "(" + ",".join(["%s"] * len(ids)) + ")", ids
 
 
@@ -78,31 +85,90 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+class Statement(NamedTuple):
+    """One aggregate query and how its rows become the function's result."""
+
+    sql: str
+    params: list
+    parse: Callable[[list[tuple]], dict]
+
+
+def run(statement: Statement) -> dict:
+    return statement.parse(_fetch(statement.sql, statement.params))
+
+
+def run_many(statements: list[Statement]) -> list[dict]:
+    """The results of several statements in one round trip on PostgreSQL (Django's cursors
+    bind parameters client-side, so they go as one string); one by one on SQLite."""
+    if _sqlite() or len(statements) < 2:
+        return [run(statement) for statement in statements]
+    results = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ";\n".join(st.sql for st in statements), [p for st in statements for p in st.params]
+        )
+        for statement in statements:
+            results.append(statement.parse(cursor.fetchall()))
+            cursor.nextset()
+    return results
+
+
 def enrolment_counts(ids, period: Period, group_ids) -> dict:
     """{(organisation, course): {enrolled, started, online}}."""
-    start, end = period.bounds()
-    qs = Enrolment.objects.filter(organisation_id__in=ids, created_at__lt=end)
-    if group_ids is not None:
-        qs = qs.filter(_in_groups(group_ids))
-    rows = qs.values("organisation_id", "course_id").annotate(
-        enrolled=Count("id"),
-        started=Count("id", filter=Q(started_at__lt=end)),
-        online=Count("id", filter=Q(completed_at__gte=start, completed_at__lt=end)),
+    return enrolment_counts_many(ids, [period], group_ids)[period]
+
+
+def enrolment_counts_many(ids, periods, group_ids) -> dict:
+    """{period: enrolment_counts(ids, period, group_ids)} from one scan of the enrolments
+    (the national overview's year and its four quarters)."""
+    return run(enrolments_statement(ids, periods, group_ids))
+
+
+def enrolments_statement(ids, periods, group_ids) -> Statement:
+    periods = list(dict.fromkeys(periods))
+    bounds = [(_at(start), _at(end)) for start, end in (p.bounds() for p in periods)]
+    orgs, params = _in(ids)
+    groups, group_params = _group_sql("e.user_id", group_ids)
+    columns, args = [], []
+    count = "COUNT(CASE WHEN {} THEN 1 END)" if _sqlite() else "COUNT(*) FILTER (WHERE {})"
+    for start, end in bounds:
+        columns += [
+            count.format("e.created_at < %s"),
+            count.format("e.created_at < %s AND e.started_at < %s"),
+            count.format("e.created_at < %s AND e.completed_at >= %s AND e.completed_at < %s"),
+        ]
+        args += [end, end, end, end, start, end]
+    sql = (
+        f"SELECT e.organisation_id, e.course_id, {', '.join(columns)} FROM {_E} e "
+        f"WHERE e.organisation_id IN {orgs} AND e.created_at < %s{groups} "
+        "GROUP BY e.organisation_id, e.course_id"
     )
-    return {
-        (r["organisation_id"], r["course_id"]): {
-            "enrolled": r["enrolled"],
-            "started": r["started"],
-            "online": r["online"],
-        }
-        for r in rows
-    }
+    args += [*params, max(end for _s, end in bounds), *group_params]
+
+    def parse(rows):
+        out: dict = {p: {} for p in periods}
+        for org, course, *figures in rows:
+            for i, p in enumerate(periods):
+                enrolled, started, online = figures[3 * i : 3 * i + 3]
+                if enrolled:
+                    out[p][(org, course)] = {
+                        "enrolled": enrolled,
+                        "started": started,
+                        "online": online,
+                    }
+        return out
+
+    return Statement(sql, args, parse)
 
 
 def classroom_counts(ids, period: Period, group_ids) -> dict:
     """{(organisation, course, week monday): completions}: each person (account or e-mail
     address) completes a course's classroom variant once per period, in the week of their
     first session in it."""
+    return run(classroom_statement(ids, period, group_ids))
+
+
+def classroom_statement(ids, period: Period, group_ids) -> Statement:
     orgs, params = _in(ids)
     groups, group_params = _group_sql("a.user_id", group_ids)
     firsts = (
@@ -114,17 +180,22 @@ def classroom_counts(ids, period: Period, group_ids) -> dict:
     args = [*params, period.start, period.end, *group_params]
     if _sqlite():  # per first day; the weeks in Python
         sql = f"SELECT org, course, first, COUNT(*) FROM ({firsts}) AS firsts GROUP BY 1, 2, 3"
-        out: dict = {}
-        for org, course, first, n in _fetch(sql, args):
-            key = (org, course, _monday(first))
-            out[key] = out.get(key, 0) + n
-        return out
+
+        def by_day(rows):
+            out: dict = {}
+            for org, course, first, n in rows:
+                key = (org, course, _monday(first))
+                out[key] = out.get(key, 0) + n
+            return out
+
+        return Statement(sql, args, by_day)
     sql = (
         "SELECT org, course, (first - (EXTRACT(ISODOW FROM first)::int - 1))::date, COUNT(*) "
         f"FROM ({firsts}) AS firsts GROUP BY org, course, 3"
     )
-    rows = _fetch(sql, args)
-    return {(org, course, week): n for org, course, week, n in rows}
+    return Statement(
+        sql, args, lambda rows: {(org, course, week): n for org, course, week, n in rows}
+    )
 
 
 def online_per_week(ids, period: Period, group_ids) -> dict:
@@ -162,32 +233,52 @@ def _online_per_week_sqlite(ids, start, end, group_ids) -> dict:
 
 def certificate_counts(ids, period: Period, group_ids, today: date) -> dict:
     """{(organisation, course): {certificates, expiring}} of certificates not revoked."""
+    return run(certificates_statement(ids, period, group_ids, today))
+
+
+def certificates_statement(ids, period: Period, group_ids, today: date) -> Statement:
     start, end = period.bounds()
     qs = Certificate.objects.filter(enrolment__organisation_id__in=ids, revoked_at__isnull=True)
     if group_ids is not None:
         qs = qs.filter(_in_groups(group_ids, "enrolment__user"))
-    rows = qs.values("enrolment__organisation_id", "enrolment__course_id").annotate(
-        certificates=Count("id", filter=Q(issued_at__gte=start, issued_at__lt=end)),
-        expiring=Count(
-            "id",
-            filter=Q(
-                expires_on__gte=today, expires_on__lte=today + timedelta(days=EXPIRING_SOON_DAYS)
+    qs = (
+        qs.values("enrolment__organisation_id", "enrolment__course_id")
+        .annotate(
+            certificates=Count("id", filter=Q(issued_at__gte=start, issued_at__lt=end)),
+            expiring=Count(
+                "id",
+                filter=Q(
+                    expires_on__gte=today,
+                    expires_on__lte=today + timedelta(days=EXPIRING_SOON_DAYS),
+                ),
             ),
-        ),
+        )
+        .values_list("enrolment__organisation_id", "enrolment__course_id", "certificates",
+                     "expiring")
+        .order_by()
+    )  # fmt: skip
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # no organisations
+        sql, params = "SELECT NULL, NULL, 0, 0 WHERE 1 = 0", []
+    return Statement(
+        sql,
+        list(params),
+        lambda rows: {
+            (org, course): {"certificates": n, "expiring": expiring}
+            for org, course, n, expiring in rows
+        },
     )
-    return {
-        (r["enrolment__organisation_id"], r["enrolment__course_id"]): {
-            "certificates": r["certificates"],
-            "expiring": r["expiring"],
-        }
-        for r in rows
-    }
 
 
 def assignment_counts(ids, period: Period, group_ids, today: date) -> dict:
     """{(organisation, course): {assigned, overdue}}: (learner, course) pairs assigned by the
     period's end and still assigned then; overdue: due before the reference day (the period's
     end or today, the earlier) and not completed before it."""
+    return run(assignments_statement(ids, period, group_ids, today))
+
+
+def assignments_statement(ids, period: Period, group_ids, today: date) -> Statement:
     start, end = period.bounds()
     reference = min(today, period.end + timedelta(days=1))
     orgs, params = _in(ids)
@@ -210,31 +301,63 @@ def assignment_counts(ids, period: Period, group_ids, today: date) -> dict:
     ref_dt = Period(reference, reference).bounds()[0]
     end = _at(end)
     args = [reference, _at(ref_dt), *params, end, end, *params, end, end, *group_params]
-    rows = _fetch(sql, args)
-    return {(org, course): {"assigned": a, "overdue": o} for org, course, a, o in rows}
+    return Statement(
+        sql,
+        args,
+        lambda rows: {(org, course): {"assigned": a, "overdue": o} for org, course, a, o in rows},
+    )
 
 
-def learner_counts(ids, period: Period, group_ids) -> dict:
+def learner_counts(ids, period: Period, group_ids, enrolled: dict | None = None) -> dict:
     """{(organisation, course or None): people reached}: distinct people per organisation
     (and course) with an enrolment made by the period's end or a classroom session attended
-    by then. A person is counted once per organisation."""
+    by then. A person is counted once per organisation.
+
+    An account enrols in a course once, so per course the people are the enrolments
+    (``enrolled``: ``enrolment_counts`` of the same arguments, computed when not given) plus
+    the attendees without one; per organisation the distinct enrolled accounts plus the
+    attendees without any enrolment there. Integer keys, no text per row."""
+    if enrolled is None:
+        enrolled = enrolment_counts(ids, period, group_ids)
+    return reached(run(learners_statement(ids, period, group_ids)), enrolled)
+
+
+def learners_statement(ids, period: Period, group_ids) -> Statement:
+    """``parse`` gives the rows as they are; ``reached(rows, enrolled)`` makes the result."""
     start, end = period.bounds()
+    end = _at(end)
     orgs, params = _in(ids)
     e_groups, e_params = _group_sql("e.user_id", group_ids)
     a_groups, a_params = _group_sql("a.user_id", group_ids)
+    # PostgreSQL: OFFSET 0 keeps the check a probe per attendee (no hash of all enrolments).
+    fence = "" if _sqlite() else " OFFSET 0"
+    has = (
+        f"SELECT 1 FROM {_E} x WHERE x.user_id = att.uid AND x.organisation_id = att.org "
+        "AND x.created_at < %s"
+    )
     sql = (
-        "WITH p AS (SELECT e.organisation_id AS org, e.course_id AS course, "
-        f"'u' || {'CAST(e.user_id AS TEXT)' if _sqlite() else 'e.user_id::text'} AS person "
-        f"FROM {_E} e "
-        f"WHERE e.organisation_id IN {orgs} AND e.created_at < %s{e_groups} "
-        f"UNION SELECT s.organisation_id, s.course_id, {_person('a')} "
+        "WITH att AS (SELECT DISTINCT s.organisation_id AS org, s.course_id AS course, "
+        "a.user_id AS uid, CASE WHEN a.user_id IS NULL THEN lower(a.email) END AS em "
         f"FROM {_A} a JOIN {_S} s ON s.id = a.session_id "
         f"WHERE s.organisation_id IN {orgs} AND s.held_on <= %s{a_groups}) "
-        "SELECT org, course, COUNT(DISTINCT person) FROM p GROUP BY org, course "
-        "UNION ALL SELECT org, NULL, COUNT(DISTINCT person) FROM p GROUP BY org"
+        "SELECT org, course, COUNT(*) FROM att "
+        f"WHERE NOT EXISTS ({has} AND x.course_id = att.course{fence}) GROUP BY org, course "
+        "UNION ALL SELECT org, NULL, COUNT(*) FROM (SELECT DISTINCT org, uid, em FROM att "
+        f"WHERE NOT EXISTS ({has}{fence})) AS v GROUP BY org "
+        f"UNION ALL SELECT e.organisation_id, NULL, COUNT(DISTINCT e.user_id) FROM {_E} e "
+        f"WHERE e.organisation_id IN {orgs} AND e.created_at < %s{e_groups} "
+        "GROUP BY e.organisation_id"
     )
-    rows = _fetch(sql, [*params, _at(end), *e_params, *params, period.end, *a_params])
-    return {(org, course): n for org, course, n in rows}
+    args = [*params, period.end, *a_params, end, end, *params, end, *e_params]
+    return Statement(sql, args, list)
+
+
+def reached(rows, enrolled: dict) -> dict:
+    """learner_counts from the rows of ``learners_statement`` and enrolment_counts."""
+    out = {key: row["enrolled"] for key, row in enrolled.items() if row["enrolled"]}
+    for org, course, n in rows:
+        out[(org, course)] = out.get((org, course), 0) + n
+    return out
 
 
 def attempt_figures(ids, period: Period, course_id, group_ids) -> dict:

@@ -115,7 +115,7 @@ class Cube:
         """The count, or None when hidden (absent cells are zeros: hidden too, under K)."""
         key = (node, course if course is not None else ALL)
         value = self.values[measure].get(key, 0)
-        if not self.detail and (key in self.hidden.get(measure, ()) or value < self.k):
+        if not self.detail and (key in self.hidden[measure] or value < self.k):
             return None
         return value
 
@@ -129,26 +129,26 @@ def _roll_up(tree: Tree, own: dict, columns: list, additive: bool) -> dict:
     entries already for non-additive measures."""
     values: dict = {}
     cols = [*columns, ALL]
+    width = len(cols)
 
-    def total(node):
+    def leaf(org) -> list:
+        row = [own.get((org, c), 0) for c in columns]
+        row.append(sum(row) if additive else own.get((org, ALL), 0))
+        return row
+
+    def total(node) -> list:
         if isinstance(node, tuple):
-            org = node[1]
-            for c in cols:
-                values[(node, c)] = own.get((org, c), 0)
-            if additive:
-                values[(node, ALL)] = sum(own.get((org, c), 0) for c in columns)
-            return
-        children = tree.children.get(node)
-        if children is None:
-            for c in cols:
-                values[(node, c)] = own.get((node, c), 0)
-            if additive:
-                values[(node, ALL)] = sum(own.get((node, c), 0) for c in columns)
-            return
-        for child in children:
-            total(child)
-        for c in cols:
-            values[(node, c)] = sum(values[(child, c)] for child in children)
+            row = leaf(node[1])
+        else:
+            children = tree.children.get(node)
+            if children is None:
+                row = leaf(node)
+            else:
+                rows = [total(child) for child in children]
+                row = [sum(column) for column in zip(*rows, strict=True)] if rows else [0] * width
+        for c, n in zip(cols, row, strict=True):
+            values[(node, c)] = n
+        return row
 
     total(tree.root)  # recursion depth = the tree's depth (a handful of levels)
     return values
@@ -173,42 +173,93 @@ def _build(viewer, ids, group_ids, period, today, completions_only) -> Cube:
     tree = tree_for(ids)
     measures = ADDITIVE[:4] if completions_only else ADDITIVE
     own: dict = {m: {} for m in measures}
-    for (org, course), row in counts.enrolment_counts(ids, period, group_ids).items():
+    # The cube's statements go to the database together (one round trip); the enrolments and
+    # classroom completions may be known already (shared with other cubes and the weeks).
+    memo = _memo.get() or {}
+    keys = {
+        "enrolments": ("enrolments", ids, group_ids, period),
+        "classroom": ("classroom", ids, group_ids, period),
+    }
+    statements = {}
+    if keys["enrolments"] not in memo:
+        statements["enrolments"] = counts.enrolments_statement(ids, [period], group_ids)
+    if keys["classroom"] not in memo:
+        statements["classroom"] = counts.classroom_statement(ids, period, group_ids)
+    if not completions_only:
+        statements["certificates"] = counts.certificates_statement(ids, period, group_ids, today)
+        statements["assignments"] = counts.assignments_statement(ids, period, group_ids, today)
+        statements["learners"] = counts.learners_statement(ids, period, group_ids)
+    fetched = dict(zip(statements, counts.run_many(list(statements.values())), strict=True))
+    if "enrolments" in fetched:
+        fetched["enrolments"] = fetched["enrolments"][period]
+    for name, key in keys.items():
+        fetched[name] = memoised(key, lambda name=name: fetched[name])
+    enrolments = fetched["enrolments"]
+    for (org, course), row in enrolments.items():
         for m, n in row.items():
             own[m][(org, course)] = n
-    for (org, course, _week), n in classroom_weekly(ids, period, group_ids).items():
+    for (org, course, _week), n in fetched["classroom"].items():
         own["classroom"][(org, course)] = own["classroom"].get((org, course), 0) + n
     learners = {}
     if not completions_only:
-        for (org, course), row in counts.certificate_counts(ids, period, group_ids, today).items():
+        for (org, course), row in fetched["certificates"].items():
             for m, n in row.items():
                 own[m][(org, course)] = n
-        for (org, course), row in counts.assignment_counts(ids, period, group_ids, today).items():
+        for (org, course), row in fetched["assignments"].items():
             for m, n in row.items():
                 own[m][(org, course)] = n
         learners = {
             (org, ALL if course is None else course): n
-            for (org, course), n in counts.learner_counts(ids, period, group_ids).items()
+            for (org, course), n in counts.reached(fetched["learners"], enrolments).items()
         }
     courses = sorted(
         {c for table in own.values() for (_o, c) in table} | {c for (_o, c) in learners if c != ALL}
     )
-    values = {m: _roll_up(tree, own[m], courses, True) for m in measures}
     if not completions_only:
-        values["learners"] = _roll_up(tree, learners, courses, False)
+        own["learners"] = learners
+    # Rolled up and suppressed per measure on first use: a trend reads two of them.
+    values = _PerMeasure(lambda m: _roll_up(tree, own[m], courses, m != "learners"))
     hidden: dict = {}
+    k = settings.REPORTING_MIN_CELL
     if not viewer.detail:
-        k = settings.REPORTING_MIN_CELL
-        for m in values:
-            hidden[m] = protect(tree.children, courses, values[m], k=k, additive=m != "learners")
-    return Cube(
-        tree=tree,
-        courses=courses,
-        values=values,
-        hidden=hidden,
-        detail=viewer.detail,
-        k=settings.REPORTING_MIN_CELL,
-    )
+        hidden = _PerMeasure(
+            lambda m: protect(tree.children, courses, values[m], k=k, additive=m != "learners")
+        )
+    return Cube(tree=tree, courses=courses, values=values, hidden=hidden, detail=viewer.detail, k=k)
+
+
+class _PerMeasure(dict):
+    """measure → table, built by ``build(measure)`` when first asked for."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, measure):
+        table = self[measure] = self._build(measure)
+        return table
+
+
+def prefetch_enrolments(viewer: Viewer, periods, group_ids=None) -> None:
+    """Count the enrolments and classroom completions of several periods' cubes in one
+    round trip, the enrolments in one statement (within a request or ``batch()``; without a
+    memo there is nothing to keep them in)."""
+    memo = _memo.get()
+    if memo is None:
+        return
+    ids = viewer.suppression_ids
+    group_ids = group_ids if viewer.detail else None
+    missing = [p for p in periods if ("enrolments", ids, group_ids, p) not in memo]
+    rooms = [p for p in dict.fromkeys(periods) if ("classroom", ids, group_ids, p) not in memo]
+    statements = [counts.classroom_statement(ids, p, group_ids) for p in rooms]
+    if missing:
+        statements.append(counts.enrolments_statement(ids, missing, group_ids))
+    results = counts.run_many(statements)
+    for period, rows in zip(rooms, results, strict=False):  # then the enrolments
+        memo[("classroom", ids, group_ids, period)] = rows
+    if missing:
+        for period, rows in results[-1].items():
+            memo[("enrolments", ids, group_ids, period)] = rows
 
 
 def classroom_weekly(ids, period, group_ids) -> dict:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from courses.models import Course
 from organisations.models import Theme
 
-from .cube import ALL, NATIONAL, cube_for, memoised
+from .cube import ALL, NATIONAL, cube_for, memoised, prefetch_enrolments
 from .periods import Period, quarter_of
 from .scope import national_viewer
 from .weekly import attitude_cell
@@ -72,6 +72,8 @@ def national_overview(period: Period) -> list[ThemeBlock]:
 
     viewer = national_viewer()
     today = timezone.localdate()
+    quarters = period.last_quarters(4)
+    prefetch_enrolments(viewer, [period, *quarters])
     cube = cube_for(viewer, period, today)
     tree = cube.tree
     partners_ids = tree.children.get(NATIONAL, []) if tree.root == NATIONAL else [tree.root]
@@ -83,7 +85,6 @@ def national_overview(period: Period) -> list[ThemeBlock]:
     courses = memoised(("courses", frozenset(course_ids)), lambda: Course.objects.only(
         "pk", "slug", "title_nl", "title_en", "theme").in_bulk(list(course_ids)))  # fmt: skip
     partners = {pk: _partner(cube, tree.organisations[pk], courses, targets) for pk in partners_ids}
-    quarters = period.last_quarters(4)
     trend_cubes = [
         (f"{quarter_of(q.start)[0]} Q{quarter_of(q.start)[1]}",
          cube_for(viewer, q, today, completions_only=True))
