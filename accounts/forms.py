@@ -124,6 +124,17 @@ class SignupForm(forms.Form):
         """Required by allauth; the adapter already saved our fields."""
 
 
+def _number_field(label, help_text) -> forms.CharField:
+    """A registration number as typed (spaces, dots or hyphens allowed; cleaned to digits)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=30,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
 class ProfileForm(forms.ModelForm):
     """Name, language, profession, registration numbers and the date of birth.
 
@@ -132,33 +143,18 @@ class ProfileForm(forms.ModelForm):
     optional (only some registers ask for it: ``Accreditation.requires_date_of_birth``).
     """
 
-    big_number = forms.CharField(
-        label=_("BIG registration number"),
-        required=False,
-        max_length=30,
-        help_text=_("11 digits. For doctors, nurses and other BIG-registered professionals."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    big_number = _number_field(
+        _("BIG registration number"),
+        _("11 digits. For doctors, nurses and other BIG-registered professionals."),
     )
-    vvn_number = forms.CharField(
-        label=_("Kwaliteitsregister V&VN number"),
-        required=False,
-        max_length=30,
-        help_text=_("6 to 9 digits. For nurses and carers."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    vvn_number = _number_field(
+        _("Kwaliteitsregister V&VN number"), _("6 to 9 digits. For nurses and carers.")
     )
-    skj_number = forms.CharField(
-        label=_("SKJ registration number"),
-        required=False,
-        max_length=30,
-        help_text=_("6 to 9 digits. For youth care professionals."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    skj_number = _number_field(
+        _("SKJ registration number"), _("6 to 9 digits. For youth care professionals.")
     )
-    registerplein_number = forms.CharField(
-        label=_("Registerplein number"),
-        required=False,
-        max_length=30,
-        help_text=_("5 to 9 digits. For social workers."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    registerplein_number = _number_field(
+        _("Registerplein number"), _("5 to 9 digits. For social workers.")
     )
     date_of_birth = date_of_birth_field(
         help_text=_("Only needed when the register of an accredited course asks for it.")
