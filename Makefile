@@ -8,7 +8,7 @@ PORT ?= 8000
 # Base of the links in e-mails (invitations, reminders): where `make run` serves, unless given.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test bench install install-dev migrate demo lint messages e2e clean sso-provider
+.PHONY: run serve test bench install install-dev migrate demo lint messages e2e clean sso-provider
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,27 @@ demo: migrate
 
 run: demo
 	SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production processes on this machine (Procfile, run by honcho): gunicorn, a Celery worker
+# and Celery beat, ACADEMY_ENV=production, DEBUG off, static files collected. PostgreSQL and
+# Redis come from the environment (defaults: the local servers). A secret key is generated
+# once into .serve.env. Plain HTTP on loopback, so no redirect to HTTPS; cookies stay Secure
+# (browsers accept them from localhost).
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
+SERVE_REDIS_URL ?= redis://127.0.0.1:6379/0
+SERVE_ENV = ACADEMY_ENV=production DEBUG=false SECURE_SSL_REDIRECT=false \
+	DATABASE_URL='$(SERVE_DATABASE_URL)' REDIS_URL='$(SERVE_REDIS_URL)' \
+	ALLOWED_HOSTS=$(HOST),localhost SITE_URL='$(SITE_URL)' HOST=$(HOST)
+
+.serve.env:
+	$(PY) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
+
+serve: install .serve.env
+	set -a; . ./.serve.env; set +a; export $(SERVE_ENV); \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py load_catalogue && \
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile start -p $(PORT)
 
 # The OpenID Connect provider the single sign-on tests start (tests/sso/provider, Node.js);
 # without npm the SSO tests are skipped (with CI=true they fail).
