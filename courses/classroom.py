@@ -129,30 +129,20 @@ def _accounts_by_email(emails: list[str]) -> dict[str, int]:
 # --- writes ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def classroom_session_record(
-    *,
-    recorded_by,
-    organisation: Organisation,
-    course: Course,
-    held_on: date,
-    member_ids: Iterable[int] = (),
-    emails: Iterable[str] = (),
-    location: str = "",
-    trainer=None,
-) -> ClassroomSession:
-    """Record a session and its attendees in one go (all or nothing).
-
-    ``member_ids``: people in a group of the organisation or below it. ``emails``: addresses
-    as returned by ``classroom_emails_parse``. ``trainer``: who taught (default: the person
-    recording; the alliance's trainer who came in, for example)."""
-    if not permissions.can_manage_groups(recorded_by, organisation):
+def _check_session(*, by, organisation: Organisation, course: Course, held_on: date) -> None:
+    if not permissions.can_manage_groups(by, organisation):
         raise PermissionDenied
     if course.status != Course.Status.PUBLISHED:
         raise ValidationError(_("This course is not available."), code="course")
     if held_on > timezone.localdate():
         raise ValidationError(_("The date of the session cannot be in the future."), code="date")
 
+
+def _attendances(
+    *, organisation: Organisation, member_ids: Iterable[int], emails: Iterable[str]
+) -> list[ClassroomAttendance]:
+    """The attendance rows (without their session) for the chosen group members and the
+    entered addresses, everyone once; ValidationError when none or someone outside."""
     wanted = {int(pk) for pk in member_ids}
     members = set(
         GroupMember.objects.filter(
@@ -179,7 +169,32 @@ def classroom_session_record(
         raise ValidationError(
             _("Choose at least one attendee or enter an e-mail address."), code="empty"
         )
+    return (
+        [ClassroomAttendance(user_id=pk) for pk in sorted(members)]
+        + [ClassroomAttendance(user_id=pk, email=email) for pk, email in sorted(by_address.items())]
+        + [ClassroomAttendance(email=email) for email in email_only]
+    )
 
+
+@transaction.atomic
+def classroom_session_record(
+    *,
+    recorded_by,
+    organisation: Organisation,
+    course: Course,
+    held_on: date,
+    member_ids: Iterable[int] = (),
+    emails: Iterable[str] = (),
+    location: str = "",
+    trainer=None,
+) -> ClassroomSession:
+    """Record a session and its attendees in one go (all or nothing).
+
+    ``member_ids``: people in a group of the organisation or below it. ``emails``: addresses
+    as returned by ``classroom_emails_parse``. ``trainer``: who taught (default: the person
+    recording; the alliance's trainer who came in, for example)."""
+    _check_session(by=recorded_by, organisation=organisation, course=course, held_on=held_on)
+    rows = _attendances(organisation=organisation, member_ids=member_ids, emails=emails)
     session = ClassroomSession.objects.create(
         course=course,
         organisation=organisation,
@@ -187,15 +202,47 @@ def classroom_session_record(
         trainer=trainer or recorded_by,
         location=location.strip()[:200],
     )
-    ClassroomAttendance.objects.bulk_create(
-        [ClassroomAttendance(session=session, user_id=pk) for pk in sorted(members)]
-        + [
-            ClassroomAttendance(session=session, user_id=pk, email=email)
-            for pk, email in sorted(by_address.items())
-        ]
-        + [ClassroomAttendance(session=session, email=email) for email in email_only]
-    )
+    for row in rows:
+        row.session = session
+    ClassroomAttendance.objects.bulk_create(rows)
     return session
+
+
+@transaction.atomic
+def classroom_session_update(
+    *,
+    changed_by,
+    session: ClassroomSession,
+    course: Course,
+    held_on: date,
+    member_ids: Iterable[int] = (),
+    emails: Iterable[str] = (),
+    location: str = "",
+    trainer=None,
+) -> ClassroomSession:
+    """Correct a recorded session: its details and its whole list of attendees (all or
+    nothing; the figures follow, since they are counted from these rows)."""
+    session = ClassroomSession.objects.select_for_update().get(pk=session.pk)
+    organisation = session.organisation
+    _check_session(by=changed_by, organisation=organisation, course=course, held_on=held_on)
+    rows = _attendances(organisation=organisation, member_ids=member_ids, emails=emails)
+    session.course, session.held_on = course, held_on
+    session.trainer = trainer or session.trainer or changed_by
+    session.location = location.strip()[:200]
+    session.save(update_fields=["course", "held_on", "trainer", "location"])
+    session.attendances.all().delete()
+    for row in rows:
+        row.session = session
+    ClassroomAttendance.objects.bulk_create(rows)
+    return session
+
+
+@transaction.atomic
+def classroom_session_delete(*, deleted_by, session: ClassroomSession) -> None:
+    """Remove a session recorded by mistake, with its attendances."""
+    if not permissions.can_manage_groups(deleted_by, session.organisation):
+        raise PermissionDenied
+    session.delete()
 
 
 @transaction.atomic

@@ -257,6 +257,22 @@ def can_manage_members(user, organisation: Organisation) -> bool:
     return is_staff(user) or _holds(user, organisation, (Role.ADMIN,))
 
 
+def can_manage_api_tokens(user, organisation: Organisation, ancestors: list[Organisation]) -> bool:
+    """May create and revoke the organisation's partner API tokens: its administrators (or
+    those of an organisation above it) and staff, with one limit: above an organisation that
+    is its own legal entity (a bank under the banks' association) the role does not reach,
+    because a token reads that organisation's figures in detail, which its parent may not.
+    ``ancestors`` runs from the root down."""
+    if is_staff(user):
+        return True
+    if not can_manage_members(user, organisation):
+        return False
+    lineage = [*ancestors, organisation]
+    boundary = max((index for index, org in enumerate(lineage) if org.is_legal_entity), default=0)
+    roles = _roles(user)
+    return any(org.pk in roles and roles[org.pk][1] == Role.ADMIN for org in lineage[boundary:])
+
+
 def grantable_roles(user, organisation: Organisation) -> list[str]:
     """The roles this person may hand out in the organisation (invitations, role changes)."""
     if is_staff(user):

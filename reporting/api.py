@@ -75,7 +75,7 @@ class TokenRateThrottle(BaseThrottle):
         except ValueError:  # the window ended between add and incr
             cache.add(key, 1, timeout=70)
             count = 1
-        return count <= limit
+        return count is None or count <= limit  # None: the cache is down, do not limit
 
     def wait(self) -> float:
         return 60 - time.time() % 60
@@ -288,7 +288,7 @@ def _period(filters: FiltersIn, viewer) -> statistics.Period:
     if filters.period != "custom":
         return statistics.Period.named(filters.period, filters.start or timezone.localdate())
     if not viewer.detail:
-        raise _invalid("period", "Only month, quarter or year for this organisation.")
+        raise _invalid("period", "Only quarter or year for this organisation.")
     if filters.start is None or filters.end is None:
         raise _invalid("start" if filters.start is None else "end", "Required for a custom period.")
     if filters.end < filters.start:

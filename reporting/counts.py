@@ -34,6 +34,8 @@ _A = ClassroomAttendance._meta.db_table
 _G = GroupMember._meta.db_table
 _AS = Assignment._meta.db_table
 _AL = Assignment.learners.through._meta.db_table
+_AT = Attempt._meta.db_table
+_Q = Quiz._meta.db_table
 
 
 def _in(ids) -> tuple[str, list]:
@@ -271,6 +273,30 @@ def certificates_statement(ids, period: Period, group_ids, today: date) -> State
     )
 
 
+def certificates_many(ids, periods, group_ids) -> dict:
+    """{period: {(organisation, course): certificates issued in it}} in one statement."""
+    qs = Certificate.objects.filter(enrolment__organisation_id__in=ids, revoked_at__isnull=True)
+    if group_ids is not None:
+        qs = qs.filter(_in_groups(group_ids, "enrolment__user"))
+    periods = list(dict.fromkeys(periods))
+    counts = {}
+    for i, period in enumerate(periods):
+        start, end = period.bounds()
+        counts[f"n{i}"] = Count("id", filter=Q(issued_at__gte=start, issued_at__lt=end))
+    rows = (
+        qs.values("enrolment__organisation_id", "enrolment__course_id")
+        .annotate(**counts)
+        .values_list("enrolment__organisation_id", "enrolment__course_id", *counts)
+        .order_by()
+    )
+    out: dict = {p: {} for p in periods}
+    for org, course, *figures in rows:
+        for period, n in zip(periods, figures, strict=True):
+            if n:
+                out[period][(org, course)] = n
+    return out
+
+
 def assignment_counts(ids, period: Period, group_ids, today: date) -> dict:
     """{(organisation, course): {assigned, overdue}}: (learner, course) pairs assigned by the
     period's end and still assigned then; overdue: due before the reference day (the period's
@@ -382,11 +408,46 @@ def attempt_figures(ids, period: Period, course_id, group_ids) -> dict:
     )
 
 
-def median_days(ids, period: Period, course_id, group_ids) -> tuple[int, float | None]:
-    """(n, median days from enrolment to completion) of online completions in the period."""
-    start, end = period.bounds()
+def live_figures(ids, period: Period, course_id, group_ids) -> tuple[dict, tuple]:
+    """``attempt_figures`` and ``median_days`` together: one round trip on PostgreSQL."""
     if _sqlite():
-        return _median_days_sqlite(ids, start, end, course_id, group_ids)
+        return (
+            attempt_figures(ids, period, course_id, group_ids),
+            median_days(ids, period, course_id, group_ids),
+        )
+    attempts, median = run_many(
+        [
+            _attempts_statement(ids, period, course_id, group_ids),
+            _median_statement(ids, period, course_id, group_ids),
+        ]
+    )
+    return attempts, median
+
+
+def _attempts_statement(ids, period: Period, course_id, group_ids) -> Statement:
+    """``attempt_figures`` as one statement (PostgreSQL)."""
+    start, end = period.bounds()
+    orgs, params = _in(ids)
+    groups, group_params = _group_sql("a.user_id", group_ids)
+    course = " AND e.course_id = %s" if course_id else ""
+    sql = (
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE a.number = 1), "
+        "COUNT(*) FILTER (WHERE a.number = 1 AND a.passed), AVG(a.score) "
+        f"FROM {_AT} a JOIN {_Q} q ON q.id = a.quiz_id JOIN {_E} e ON e.id = a.enrolment_id "
+        f"WHERE q.kind = %s AND e.organisation_id IN {orgs} AND a.submitted_at >= %s "
+        f"AND a.submitted_at < %s AND a.score IS NOT NULL{course}{groups}"
+    )
+    args = [Quiz.Kind.FINAL, *params, start, end, *([course_id] if course_id else [])]
+
+    def parse(rows):
+        n, firsts, first_passed, average = rows[0]
+        return {"n": n, "firsts": firsts, "first_passed": first_passed, "average": average}
+
+    return Statement(sql, [*args, *group_params], parse)
+
+
+def _median_statement(ids, period: Period, course_id, group_ids) -> Statement:
+    start, end = period.bounds()
     orgs, params = _in(ids)
     groups, group_params = _group_sql("e.user_id", group_ids)
     course = " AND e.course_id = %s" if course_id else ""
@@ -397,8 +458,20 @@ def median_days(ids, period: Period, course_id, group_ids) -> tuple[int, float |
         f"AND e.completed_at < %s{course}{groups}"
     )
     args = [*params, start, end, *([course_id] if course_id else []), *group_params]
-    n, median = _fetch(sql, args)[0]
-    return n, (round(float(median), 1) if median is not None else None)
+
+    def parse(rows):
+        n, median = rows[0]
+        return n, (round(float(median), 1) if median is not None else None)
+
+    return Statement(sql, args, parse)
+
+
+def median_days(ids, period: Period, course_id, group_ids) -> tuple[int, float | None]:
+    """(n, median days from enrolment to completion) of online completions in the period."""
+    if _sqlite():
+        start, end = period.bounds()
+        return _median_days_sqlite(ids, start, end, course_id, group_ids)
+    return run(_median_statement(ids, period, course_id, group_ids))
 
 
 def _median_days_sqlite(ids, start, end, course_id, group_ids) -> tuple[int, float | None]:

@@ -2,62 +2,26 @@
 ``reporting.suppression``): every organisation × every course, plus totals, one table per
 measure, suppressed once for aggregate-only viewers. ``reporting.statistics`` reads from it.
 
-Within a request (and inside ``batch()``) a cube is built once and reused, so a dashboard
-that asks for key figures, tables and a chart runs each aggregate query once."""
+Within a request (and inside ``batch()``, ``reporting.memo``) a cube is built once and reused,
+so a dashboard that asks for key figures, tables and a chart runs each aggregate query once."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.core.signals import request_finished, request_started
-
-from organisations.models import Organisation
 
 from . import counts
+from .memo import batch, current_memo, memoised  # noqa: F401 - batch: for callers
 from .periods import Period
-from .scope import Viewer
+from .scope import Viewer, organisations_by_id
 from .suppression import ALL, protect
+from .timeline import TIME_FLOWS, hidden_in_time
 
 NATIONAL = "national"
 ADDITIVE = ("enrolled", "started", "online", "classroom", "certificates", "expiring",
             "assigned", "overdue")  # fmt: skip
-
-_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("reporting_memo", default=None)
-
-
-@contextlib.contextmanager
-def batch():
-    """Reuse query results while inside (tasks and reports that ask many questions)."""
-    token = _memo.set({} if _memo.get() is None else _memo.get())
-    try:
-        yield
-    finally:
-        _memo.reset(token)
-
-
-def _start_request(**kwargs):
-    _memo.set({})
-
-
-def _end_request(**kwargs):
-    _memo.set(None)
-
-
-request_started.connect(_start_request, dispatch_uid="reporting_memo_start")
-request_finished.connect(_end_request, dispatch_uid="reporting_memo_end")
-
-
-def memoised(key, build):
-    memo = _memo.get()
-    if memo is None:
-        return build()
-    if key not in memo:
-        memo[key] = build()
-    return memo[key]
 
 
 @dataclass
@@ -82,12 +46,7 @@ class Tree:
 
 def build_tree(ids: frozenset[int]) -> Tree:
     """The organisations of ``ids`` as a tree; several tops hang under NATIONAL."""
-    organisations = {
-        o.pk: o
-        for o in Organisation.objects.filter(pk__in=ids).only(
-            "pk", "name", "slug", "parent_id", "path", "themes"
-        )
-    }
+    organisations = {o.pk: o for o in organisations_by_id(ids)}
     tops = [o.pk for o in organisations.values() if o.parent_id not in organisations]
     root = tops[0] if len(tops) == 1 else NATIONAL
     tree = Tree(root=root, organisations=organisations)
@@ -175,7 +134,7 @@ def _build(viewer, ids, group_ids, period, today, completions_only) -> Cube:
     own: dict = {m: {} for m in measures}
     # The cube's statements go to the database together (one round trip); the enrolments and
     # classroom completions may be known already (shared with other cubes and the weeks).
-    memo = _memo.get() or {}
+    memo = current_memo() or {}
     keys = {
         "enrolments": ("enrolments", ids, group_ids, period),
         "classroom": ("classroom", ids, group_ids, period),
@@ -222,9 +181,13 @@ def _build(viewer, ids, group_ids, period, today, completions_only) -> Cube:
     hidden: dict = {}
     k = settings.REPORTING_MIN_CELL
     if not viewer.detail:
-        hidden = _PerMeasure(
-            lambda m: protect(tree.children, courses, values[m], k=k, additive=m != "learners")
-        )
+
+        def hide(m):
+            if m in TIME_FLOWS and period.family() is not None:
+                return hidden_in_time(viewer, period, today, m)
+            return protect(tree.children, courses, values[m], k=k, additive=m != "learners")
+
+        hidden = _PerMeasure(hide)
     return Cube(tree=tree, courses=courses, values=values, hidden=hidden, detail=viewer.detail, k=k)
 
 
@@ -244,7 +207,7 @@ def prefetch_enrolments(viewer: Viewer, periods, group_ids=None) -> None:
     """Count the enrolments and classroom completions of several periods' cubes in one
     round trip, the enrolments in one statement (within a request or ``batch()``; without a
     memo there is nothing to keep them in)."""
-    memo = _memo.get()
+    memo = current_memo()
     if memo is None:
         return
     ids = viewer.suppression_ids

@@ -111,12 +111,12 @@ def reported_weeks(today: date) -> tuple[Period, Period]:
     return last, before
 
 
-def reported_months(today: date) -> tuple[Period, Period]:
-    """(the month of last Sunday, the month before): for aggregate-only viewers, who see whole
-    months, quarters and years only (``reporting.statistics``)."""
+def reported_quarters(today: date) -> tuple[Period, Period]:
+    """(the quarter of last Sunday, the quarter before): for aggregate-only viewers, who see
+    whole quarters and years only (``reporting.timeline``)."""
     last_sunday = week_of(today) - timedelta(days=1)
-    month = Period.named("month", last_sunday)
-    return month, Period.named("month", month.start - timedelta(days=1))
+    quarter = Period.named("quarter", last_sunday)
+    return quarter, Period.named("quarter", quarter.start - timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -125,19 +125,19 @@ class Section:
     figures: list[Figure]
     period: Period
     previous: Period
-    monthly: bool  # the figures cover months, not weeks (aggregate-only viewer)
+    quarterly: bool  # the figures cover quarters, not weeks (aggregate-only viewer)
     url: str
 
 
 def organisation_section(*, user: User, organisation: Organisation, today: date) -> Section | None:
     """The digest's figures for one organisation as ``user`` may see them, all from
     ``key_figures``: the last week and the week before; for an aggregate-only view (an
-    organisation with legal entities below it that share totals only) the month and the month
-    before. None when the person may not see the organisation (any more)."""
+    organisation with legal entities below it that share totals only) the quarter and the
+    quarter before. None when the person may not see the organisation (any more)."""
     viewer = viewer_for(user, organisation)
     if viewer is None:
         return None
-    period, previous = reported_weeks(today) if viewer.detail else reported_months(today)
+    period, previous = reported_weeks(today) if viewer.detail else reported_quarters(today)
     now = key_figures(viewer, period, Filters())
     then = key_figures(viewer, previous, Filters())
     figures = [
@@ -148,7 +148,7 @@ def organisation_section(*, user: User, organisation: Organisation, today: date)
         figures=figures,
         period=period,
         previous=previous,
-        monthly=not viewer.detail,
+        quarterly=not viewer.detail,
         url=dashboard_url(organisation),
     )
 

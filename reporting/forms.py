@@ -5,21 +5,21 @@ from datetime import date, timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course
-from organisations.models import Group, Organisation
+from organisations.models import Organisation
 from reporting.periods import Period
-from reporting.scope import Viewer
-from reporting.statistics import Filters
+from reporting.scope import Viewer, organisations_under
+from reporting.statistics import Filters, groups_visible_to, published_courses
 
+# Aggregate-only viewers: quarters and years only (``reporting.timeline``).
 FIXED_PERIODS = [
-    ("month", _("This month")),
-    ("previous_month", _("Last month")),
     ("quarter", _("This quarter")),
     ("previous_quarter", _("Last quarter")),
     ("year", _("This year")),
     ("previous_year", _("Last year")),
 ]
 DETAIL_PERIODS = [
+    ("month", _("This month")),
+    ("previous_month", _("Last month")),
     *FIXED_PERIODS,
     ("last_30_days", _("The last 30 days")),
     ("custom", _("Choose dates")),
@@ -36,9 +36,22 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={"class": "utrecht-textbox", **(attrs or {})}, format="%Y-%m-%d")
 
 
-class CourseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Course) -> str:
-        return obj.title
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among objects the page has loaded already (no query of its own, unlike a
+    ModelChoiceField, which queries once to list and once more to clean); cleans to the
+    object, or None for the empty choice."""
+
+    def __init__(self, *, key: str, empty_label, **kwargs):
+        super().__init__(**kwargs)
+        self.key, self.empty_label, self.objects = key, empty_label, {}
+
+    def set_objects(self, objects, label) -> None:
+        self.objects = {str(getattr(o, self.key)): o for o in objects}
+        self.choices = [("", self.empty_label), *((k, label(o)) for k, o in self.objects.items())]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.objects.get(value) if value else None
 
 
 class DashboardFilterForm(forms.Form):
@@ -70,28 +83,27 @@ class DashboardFilterForm(forms.Form):
         help_text=_("Only for “Choose dates”."),
         error_messages={"invalid": _("Enter a valid date, for example 2025-03-31.")},
     )
-    course = CourseChoiceField(
+    course = ObjectChoiceField(
         label=_("Course"),
         required=False,
-        queryset=Course.objects.none(),
-        to_field_name="slug",
+        key="slug",
         empty_label=_("All courses"),
         widget=forms.Select(attrs=SELECT),
         error_messages={"invalid_choice": _("Choose one of the courses in the list.")},
     )
-    group = forms.ModelChoiceField(
+    group = ObjectChoiceField(
         label=_("Group"),
         required=False,
-        queryset=Group.objects.none(),
+        key="pk",
         empty_label=_("All groups"),
         widget=forms.Select(attrs=SELECT),
         error_messages={"invalid_choice": _("Choose one of the groups in the list.")},
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ObjectChoiceField(
         label=_("Sub-organisation"),
         required=False,
-        queryset=Organisation.objects.none(),
-        to_field_name="slug",
+        key="slug",
+        empty_label="",
         widget=forms.Select(attrs=SELECT),
         error_messages={"invalid_choice": _("Choose one of the sub-organisations in the list.")},
     )
@@ -108,21 +120,13 @@ class DashboardFilterForm(forms.Form):
         self.viewer = viewer
         self.today = today
         self.fields["period"].choices = DETAIL_PERIODS if viewer.detail else FIXED_PERIODS
-        self.fields["course"].queryset = Course.objects.filter(
-            status=Course.Status.PUBLISHED
-        ).order_by("title_nl")
-        below = Organisation.objects.filter(
-            pk__in=viewer.organisation_ids, path__startswith=organisation.path
-        ).exclude(pk=organisation.pk)
-        self.fields["organisation"].queryset = below.order_by("path")
+        self.fields["course"].set_objects(published_courses(), label=lambda c: c.title)
         self.fields["organisation"].empty_label = _("All of %(name)s") % {"name": organisation.name}
+        self.fields["organisation"].set_objects(
+            organisations_under(viewer, organisation), label=str
+        )
         if viewer.detail:
-            groups = (
-                Group.objects.filter(pk__in=viewer.group_ids)
-                if viewer.group_ids is not None
-                else Group.objects.filter(organisation_id__in=viewer.organisation_ids)
-            )
-            self.fields["group"].queryset = groups.order_by("name")
+            self.fields["group"].set_objects(groups_visible_to(viewer), label=lambda g: g.name)
         else:
             for name in ("start", "end", "group"):
                 del self.fields[name]

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from courses.models import Course
 from organisations.models import Theme
 
-from .cube import ALL, NATIONAL, cube_for, memoised, prefetch_enrolments
+from .cube import ALL, NATIONAL, cube_for, prefetch_enrolments
 from .periods import Period, quarter_of
 from .scope import national_viewer
+from .statistics import courses_by_id
 from .weekly import attitude_cell
 
 Cell = int | None
@@ -82,8 +82,7 @@ def national_overview(period: Period) -> list[ThemeBlock]:
         for t in Target.objects.filter(year=period.end.year, organisation_id__in=partners_ids)
     }
     course_ids = set(cube.courses) | {c for _o, c in targets if c is not None}
-    courses = memoised(("courses", frozenset(course_ids)), lambda: Course.objects.only(
-        "pk", "slug", "title_nl", "title_en", "theme").in_bulk(list(course_ids)))  # fmt: skip
+    courses = courses_by_id(course_ids)
     partners = {pk: _partner(cube, tree.organisations[pk], courses, targets) for pk in partners_ids}
     trend_cubes = [
         (f"{quarter_of(q.start)[0]} Q{quarter_of(q.start)[1]}",

@@ -94,6 +94,15 @@ class Period:
             return "custom"
         return {1: "month", 3: "quarter", 12: "year"}[self.end.month - self.start.month + 1]
 
+    def family(self) -> tuple[Period, list[Period]] | None:
+        """(the calendar year, its four quarters) for a quarter or a year; otherwise None.
+        Aggregate-only viewers see these periods only: their figures are protected together
+        (``reporting.timeline``)."""
+        if self.name not in ("quarter", "year"):
+            return None
+        year = self.start.year
+        return Period.year(year), [Period.quarter(year, q) for q in (1, 2, 3, 4)]
+
     def bounds(self) -> tuple[datetime, datetime]:
         """Aware datetimes [start 00:00, day after end 00:00) in the current time zone."""
         tz = timezone.get_current_timezone()

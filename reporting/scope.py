@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from organisations.models import Group, Organisation, Role
 from organisations.permissions import _roles, roles_of
 
+from .memo import memoised, memoised_values
+
 MEMBER_VIEW_ROLES = (Role.ANALYST, Role.ADMIN)
 
 
@@ -67,11 +69,52 @@ def _own_unit(organisation: Organisation, by_id: dict[int, Organisation]) -> fro
     )
 
 
+TREE_FIELDS = ("pk", "name", "slug", "themes", "path", "parent_id", "is_legal_entity",
+               "shares_figures_with_parent")  # fmt: skip
+
+
 def _tree_organisations(path: str | None) -> list[Organisation]:
-    qs = Organisation.objects.only(
-        "pk", "path", "parent_id", "is_legal_entity", "shares_figures_with_parent"
-    )
-    return list(qs if path is None else qs.filter(path__startswith=path))
+    """The organisations at or below ``path`` (None: all), once per request: the scope, the
+    cube's tree and the filter form all read them."""
+
+    def load():
+        qs = Organisation.objects.only(*TREE_FIELDS)
+        return list(qs if path is None else qs.filter(path__startswith=path))
+
+    return memoised(("organisations_below", path), load)
+
+
+def organisations_by_id(ids) -> list[Organisation]:
+    """The organisations of ``ids``, from a tree this request has loaded when one covers them."""
+    ids = frozenset(ids)
+    for key, organisations in memoised_values():
+        if isinstance(key, tuple) and key[0] == "organisations_below":
+            found = [o for o in organisations if o.pk in ids]
+            if len(found) == len(ids):
+                return found
+    return list(Organisation.objects.filter(pk__in=ids).only(*TREE_FIELDS))
+
+
+def organisations_under(viewer: Viewer, organisation: Organisation) -> list[Organisation]:
+    """The organisations below ``organisation`` that the viewer may choose (tree order)."""
+    below = [
+        o
+        for o in organisations_by_id(viewer.organisation_ids)
+        if o.path.startswith(organisation.path) and o.pk != organisation.pk
+    ]
+    return sorted(below, key=lambda o: o.path)
+
+
+def _lineage_organisations(organisation: Organisation, lineage: list[int]) -> dict:
+    """The organisation and its ancestors by id; parents already loaded cost no query."""
+    known, node = {}, organisation
+    while node is not None:
+        known[node.pk] = node
+        node = node.parent if node.parent_id and Organisation.parent.is_cached(node) else None
+    missing = [pk for pk in lineage if pk not in known]
+    if missing:
+        known.update({o.pk: o for o in Organisation.objects.filter(pk__in=missing)})
+    return known
 
 
 def national_viewer() -> Viewer:
@@ -106,7 +149,7 @@ def viewer_for(user, organisation: Organisation) -> Viewer | None:
     lineage = organisation.lineage_ids
     held = [(pk, memberships[pk][1]) for pk in lineage if pk in memberships]
     if held:
-        lineage_orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=lineage)}
+        lineage_orgs = _lineage_organisations(organisation, lineage)
         viewer = _member_viewer(user, organisation, held, lineage, lineage_orgs)
         if viewer is not None:
             return viewer

@@ -77,8 +77,8 @@ def _today() -> date:
 
 
 def _check(viewer: Viewer, period: Period) -> None:
-    if not viewer.detail and not period.is_fixed:
-        raise PeriodNotAllowed("Aggregate figures are only given for a month, quarter or year.")
+    if not viewer.detail and period.family() is None:
+        raise PeriodNotAllowed("Aggregate figures are only given for a quarter or a year.")
 
 
 def _group_ids(viewer: Viewer, filters: Filters):
@@ -147,8 +147,7 @@ def key_figures(viewer: Viewer, period: Period, filters: Filters = Filters()) ->
     k = 0 if viewer.detail else settings.REPORTING_MIN_CELL
 
     def live():
-        attempts = counts.attempt_figures(ids, period, course_id, group_ids)
-        return attempts, counts.median_days(ids, period, course_id, group_ids)
+        return counts.live_figures(ids, period, course_id, group_ids)
 
     attempts, (n_completed, median) = memoised(
         ("live", frozenset(ids), period, course_id, group_ids), live
@@ -189,7 +188,7 @@ def table_per_course(viewer: Viewer, period: Period, filters: Filters = Filters(
         for c in courses
         if any(cube.values[m].get((node, c), 0) for m in ("enrolled", "online", "classroom"))
     ]
-    titles = _courses(active)
+    titles = courses_by_id(active)
     return [
         Row(key=titles[c].slug, label=titles[c].title, course_id=c, **_row(cube, node, c))
         for c in sorted(active, key=lambda c: (titles[c].title, c))
@@ -227,17 +226,15 @@ def table_per_group(viewer: Viewer, period: Period, filters: Filters = Filters()
     if not viewer.detail:
         return []
     _check(viewer, period)
-    from organisations.models import Group
-
     cube = cube_for(viewer, period, _today(), _group_ids(viewer, filters))
     node = _node(cube, viewer, filters)
     ids = cube.tree.subtree_ids(node)
-    groups = Group.objects.filter(organisation_id__in=ids).order_by("name", "pk")
-    if viewer.group_ids is not None:
-        groups = groups.filter(pk__in=viewer.group_ids)
-    if filters.group_id is not None:
-        groups = groups.filter(pk=filters.group_id)
-    groups = list(groups.only("pk", "name"))
+    inside = set(ids)
+    groups = [
+        g
+        for g in groups_visible_to(viewer)
+        if g.organisation_id in inside and filters.group_id in (None, g.pk)
+    ]
     figures = counts.group_counts(ids, period, [g.pk for g in groups], filters.course_id)
     rows = []
     for group in groups:
@@ -264,8 +261,8 @@ def completions_per_week(
 ) -> list[tuple[date, Cell]]:
     """Completions (online + classroom) per week (its Monday), counted inside the period.
     Aggregate-only viewers: not per course (a fixed breakdown), so [] with a course filter."""
-    if not viewer.detail and filters.course_id is not None:
-        return []
+    if not viewer.detail and (filters.course_id is not None or period.name != "quarter"):
+        return []  # weeks of a year would overlap those of its quarters: see reporting.timeline
     cube = _cube(viewer, period, filters)
     return weekly_series(cube, viewer, period, _node(cube, viewer, filters), filters.course_id,
                          _group_ids(viewer, filters))  # fmt: skip
@@ -282,10 +279,35 @@ def attitude_change(viewer: Viewer, period: Period, filters: Filters = Filters()
                          _group_ids(viewer, filters))  # fmt: skip
 
 
-def _courses(ids) -> dict[int, Course]:
-    key = ("courses", frozenset(ids))
-    return memoised(key, lambda: Course.objects.only(
-        "pk", "slug", "title_nl", "title_en", "theme").in_bulk(list(ids)))  # fmt: skip
+def all_courses() -> dict[int, Course]:
+    """Every course of the catalogue (a handful) by id, once per request."""
+    return memoised("courses", lambda: Course.objects.only(
+        "pk", "slug", "title_nl", "title_en", "theme", "status").in_bulk())  # fmt: skip
+
+
+def courses_by_id(ids) -> dict[int, Course]:
+    courses = all_courses()
+    return {pk: courses[pk] for pk in ids if pk in courses}
+
+
+def published_courses() -> list[Course]:
+    """The courses a filter may choose, by Dutch title."""
+    published = [c for c in all_courses().values() if c.status == Course.Status.PUBLISHED]
+    return sorted(published, key=lambda c: (c.title_nl, c.pk))
+
+
+def groups_visible_to(viewer: Viewer) -> list:
+    """The groups of the viewer's organisations (a trainer's: their own), by name, once per
+    request: the filter form and the per-group table share them."""
+    from organisations.models import Group
+
+    def load():
+        groups = Group.objects.filter(organisation_id__in=viewer.organisation_ids)
+        if viewer.group_ids is not None:
+            groups = groups.filter(pk__in=viewer.group_ids)
+        return list(groups.only("pk", "name", "organisation_id").order_by("name", "pk"))
+
+    return memoised(("groups", viewer.organisation_ids, viewer.group_ids), load)
 
 
 def national_overview(period: Period):

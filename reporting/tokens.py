@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
-from organisations import permissions
-from organisations.models import Membership, Organisation, Role
+from organisations.models import Organisation
 from reporting.models import ApiToken
 
 TOKEN_PREFIX = "acad_"
@@ -43,22 +42,6 @@ def hash_token(raw: str) -> str:
 
 def generate_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
-
-
-def may_manage_tokens(user, organisation: Organisation, ancestors: list[Organisation]) -> bool:
-    """Administrators of the organisation (or of an organisation above it) and staff, with one
-    limit: above an organisation that is its own legal entity (a bank under the banks'
-    association) the role does not reach, because a token reads that organisation's figures
-    in detail, which its parent may not. ``ancestors`` runs from the root down."""
-    if permissions.is_staff(user):
-        return True
-    if not permissions.can_manage_members(user, organisation):
-        return False
-    lineage = [*ancestors, organisation]
-    boundary = max((index for index, org in enumerate(lineage) if org.is_legal_entity), default=0)
-    return Membership.objects.filter(
-        user=user, role=Role.ADMIN, organisation_id__in=[org.pk for org in lineage[boundary:]]
-    ).exists()
 
 
 def tokens_of(organisation: Organisation) -> QuerySet[ApiToken]:

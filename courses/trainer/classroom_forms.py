@@ -62,7 +62,7 @@ class ClassroomSessionForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, user: User, **kwargs):
         kwargs.setdefault("label_suffix", "")
-        kwargs.setdefault("initial", {}).setdefault("trainer", user.pk)
+        kwargs["initial"] = {"trainer": user.pk, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["course"].queryset = published_courses()
@@ -75,6 +75,20 @@ class ClassroomSessionForm(forms.Form):
         members = classroom_group_members(organisation=organisation)
         self.fields["members"].queryset = User.objects.filter(pk__in=members.values("user_id"))
 
+    @staticmethod
+    def initial_for(session) -> dict:
+        """The form's values for a recorded session: members chosen by account, the others
+        by the address that was entered."""
+        rows = list(session.attendances.values_list("user_id", "email"))
+        return {
+            "course": session.course_id,
+            "held_on": session.held_on,
+            "trainer": session.trainer_id,
+            "location": session.location,
+            "members": [user_id for user_id, email in rows if user_id and not email],
+            "emails": "\n".join(email for _user_id, email in rows if email),
+        }
+
     def member_options(self) -> tuple[list, bool]:
         """Group memberships to show as checkboxes and whether the list was cut."""
         members = classroom_group_members(organisation=self.organisation)
@@ -82,7 +96,9 @@ class ClassroomSessionForm(forms.Form):
         return rows[:MEMBER_OPTIONS_LIMIT], len(rows) > MEMBER_OPTIONS_LIMIT
 
     def chosen_member_ids(self) -> set[str]:
-        return {str(v) for v in self.data.getlist("members")} if self.is_bound else set()
+        if self.is_bound:
+            return {str(v) for v in self.data.getlist("members")}
+        return {str(v) for v in self.initial.get("members", [])}
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

@@ -41,4 +41,6 @@ urlpatterns = [
         name="classroom_record",
     ),
     path("classroom/<int:session_id>/", classroom.classroom_session, name="classroom_session"),
+    path("classroom/<int:session_id>/edit/", classroom.classroom_edit, name="classroom_edit"),
+    path("classroom/<int:session_id>/delete/", classroom.classroom_delete, name="classroom_delete"),
 ]

@@ -19,15 +19,17 @@ def organisation_or_404(user, slug: str, rule: Callable) -> Organisation:
 
 def organisation_context(user, organisation: Organisation, **extra) -> dict:
     """What every organisation page needs: breadcrumb and the tabs the person may use."""
+    ancestors = ancestors_of(organisation)
     return {
         "organisation": organisation,
-        "ancestors": ancestors_of(organisation),
+        "ancestors": ancestors,
         "may": {
             "view_members": permissions.can_view_members(user, organisation),
             "manage_members": permissions.can_manage_members(user, organisation),
             "manage_groups": permissions.can_manage_groups(user, organisation),
             "invite": permissions.can_invite(user, organisation),
             "read_audit": permissions.can_read_audit(user, organisation),
+            "manage_api_tokens": permissions.can_manage_api_tokens(user, organisation, ancestors),
         },
         **extra,
     }

@@ -1,6 +1,6 @@
 """Partner API tokens of an organisation: list, create (the token is shown once), revoke.
 
-Only the organisation's administrators (``reporting.tokens.may_manage_tokens``) see these
+Only the organisation's administrators (``permissions.can_manage_api_tokens``) see these
 pages; everyone else gets a 404. A new token appears only on the page that answers the
 creating POST, sent with ``Cache-Control: no-store``; afterwards only its first characters.
 """
@@ -35,7 +35,7 @@ class ApiTokenForm(forms.Form):
 def _organisation_or_404(request, slug: str) -> tuple[Organisation, dict]:
     organisation = get_object_or_404(Organisation, slug=slug)
     context = organisation_context(request.user, organisation)
-    if not tokens.may_manage_tokens(request.user, organisation, context["ancestors"]):
+    if not context["may"]["manage_api_tokens"]:
         raise Http404
     return organisation, context
 

@@ -229,7 +229,7 @@ def test_a_trainer_chooses_among_the_groups_of_their_organisation(client, organi
     client.force_login(trainer)
     response = client.get(reverse("reporting:dashboard", args=[organisation.slug]))
     assert response.status_code == 200
-    assert list(response.context["form"].fields["group"].queryset) == [own]
+    assert list(response.context["form"].fields["group"].objects.values()) == [own]
 
 
 @pytest.mark.django_db

@@ -183,8 +183,6 @@ def test_it_shows_no_groups_and_no_free_dates_to_aggregate_viewers(
     form = response.context["form"]
     assert "group" not in form.fields and "start" not in form.fields
     assert {value for value, _label in form.fields["period"].choices} == {
-        "month",
-        "previous_month",
         "quarter",
         "previous_quarter",
         "year",

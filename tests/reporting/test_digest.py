@@ -193,8 +193,8 @@ def test_it_is_written_in_the_recipients_language(organisation, analyst, send):
     assert "10 maart 2025" in dutch.body
 
 
-def test_a_view_with_legal_entities_that_share_totals_is_monthly_and_suppressed(db, send):
-    """The banks' association sees a sharing bank aggregate-only: whole months only, and cells
+def test_a_view_with_legal_entities_that_share_totals_is_quarterly_and_suppressed(db, send):
+    """The banks' association sees a sharing bank aggregate-only: whole quarters only, and cells
     under K stay hidden in the mail as on the dashboard."""
     association = factories.OrganisationFactory(name="Vereniging van Banken", kind="bank")
     bank = factories.OrganisationFactory(name="Bank A", kind="bank", parent=association)
@@ -202,7 +202,7 @@ def test_a_view_with_legal_entities_that_share_totals_is_monthly_and_suppressed(
     bank.save(update_fields=["is_legal_entity", "shares_figures_with_parent"])
     analyst = factories.MemberFactory(organisation=association, role="analyst").user
     course = factories.CourseFactory()
-    for day in (LAST_WEEK, LAST_WEEK + timedelta(days=1)):  # 2 < K completions in March
+    for day in (LAST_WEEK, LAST_WEEK + timedelta(days=1)):  # 2 < K completions in the quarter
         complete(bank, course, day)
 
     send()
@@ -211,10 +211,10 @@ def test_a_view_with_legal_entities_that_share_totals_is_monthly_and_suppressed(
     assert message.to == [analyst.email]
     lines = body_lines(message)
     assert (
-        "These figures include organisations that share only totals per month: the month "
-        "from 1 maart 2025 so far, compared with the month from 1 februari 2025."
+        "These figures include organisations that share only totals per quarter: the quarter "
+        "from 1 januari 2025 so far, compared with the quarter from 1 oktober 2024."
     ) in lines
-    assert "- Completed: – (month before: –; change: –)" in lines
+    assert "- Completed: – (quarter before: –; change: –)" in lines
     assert not any(line.startswith("- Completed: 2") for line in lines)
 
 

@@ -50,6 +50,7 @@ def test_the_association_sees_a_bank_only_while_it_shares(data):
     assert not viewer.detail and viewer.organisation_ids == {orgs["bank_a"].pk}
     assert statistics.table_per_group(viewer, data["period"], Filters()) == []
     Organisation.objects.filter(pk=orgs["bank_a"].pk).update(shares_figures_with_parent=False)
+    orgs["bank_a"].refresh_from_db()  # as the next request loads it
     analyst = Membership.objects.get(user=analyst).user  # a fresh user object: no cached roles
     assert viewer_for(analyst, orgs["bank_a"]) is None
     viewer = viewer_for(analyst, orgs["banks"])

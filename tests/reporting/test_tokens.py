@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from organisations import permissions
 from organisations.queries import ancestors_of
 from reporting import tokens
 from reporting.models import ApiToken
@@ -138,7 +139,7 @@ def test_last_use_is_written_at_most_once_a_minute(organisation):
 
 
 def _may(user, organisation):
-    return tokens.may_manage_tokens(user, organisation, ancestors_of(organisation))
+    return permissions.can_manage_api_tokens(user, organisation, ancestors_of(organisation))
 
 
 def test_admins_and_staff_manage_tokens_others_do_not(
