@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "academy.outage.DatabaseUnavailableMiddleware",  # the database is down: a styled 503
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +129,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # An unreachable server fails the request within seconds (a styled 503, academy.outage).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=5
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default: readers never wait for the writer (WAL), a writer waits up to 20 s
     # for another instead of failing with "database is locked", and every transaction takes
@@ -147,13 +152,22 @@ if PRODUCTION:  # Celery broker and cache: never eager tasks or a per-process ca
 else:
     REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis, because it degrades instead of raising: while Redis is down a read is a
+    # miss and a write is dropped (logged), so rate limits and caches never turn into a 500
+    # (academy.cache: a lock or rate limit opens instead of refusing everyone).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "academy.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "academy",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -201,6 +215,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# The client address for the per-address limits above and the audit log. In production the
+# proxy that terminates TLS (SECURE_PROXY_SSL_HEADER) is REMOTE_ADDR, so every visitor would
+# share one limit; the address the last TRUSTED_PROXY_COUNT proxies appended to
+# X-Forwarded-For is used instead (what a client writes there itself is never believed).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Academy"
 USERSESSIONS_TRACK_ACTIVITY = False  # accounts.session_activity tracks it, throttled
@@ -229,7 +248,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["academy.formats"]  # "25 november 2026" / "25 November 2026", no others
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -294,8 +313,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Publishing never makes a request wait long for a Redis that is down: one try, short socket
+# timeouts. What could not be sent waits in the outbox (accounts.outbox) for the relay below.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,  # above the worker's 1 s BRPOP wait
+    "max_retries": 0,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["academy-relay-outbox"] = {
+    "task": "academy.tasks.relay_outbox",
+    "schedule": 30.0,
+}
 CELERY_BEAT_SCHEDULE["courses-due-reminders"] = {
     "task": "courses.tasks.send_due_reminders",
     "schedule": crontab(hour=7, minute=0),

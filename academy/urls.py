@@ -9,6 +9,7 @@ from organisations.sso import views as sso_views
 from reporting.api import api as reporting_api
 
 admin.site.login = secure_admin_login(admin.site.login)
+handler500 = "academy.outage.server_error"  # the database is down: a styled 503
 
 
 def _not_found(request):

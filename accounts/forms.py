@@ -54,7 +54,10 @@ def clean_registration_number(register: str, value: str) -> str:
     if register != Register.OTHER:
         value = _SEPARATORS.sub("", value)
     if value:
-        REGISTER_VALIDATORS[register](value)
+        validator = REGISTER_VALIDATORS[register]
+        if not value.isascii():  # the validators' \d also matches "١٢٣" and full-width digits
+            raise forms.ValidationError(validator.message, code=validator.code)
+        validator(value)
     return value
 
 

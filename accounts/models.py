@@ -227,3 +227,29 @@ class AuditEvent(models.Model):
                 value = ", ".join(str(item) for item in value)
             parts.append(f"{key}: {value}")
         return "; ".join(parts)
+
+
+class OutboxMessage(models.Model):
+    """A task to send to the Celery broker, written in the same transaction as the change that
+    needs it, so no task is lost while Redis is down (``accounts.outbox``)."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="accounts_outbox_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            ),
+            models.Index(fields=["sent_at"], name="accounts_outbox_sent_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -1,4 +1,5 @@
-"""Audit records for allauth's events, hooked into allauth's own signals.
+"""Audit records for allauth's events, hooked into allauth's own signals, and the end of a
+person's other sessions when their second factor changes.
 
 Our own cross-app reactions never use signals; allauth offers its events only this way (plus
 the adapter methods in ``accounts.adapter``). ``connect()`` runs from ``AccountsConfig.ready``.
@@ -9,6 +10,8 @@ from ``UserSessionsAdapter.end_sessions``.
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
 
 from accounts.audit import audit_record
 from accounts.hooks import email_verified
@@ -79,19 +82,33 @@ def on_email_removed(sender, request, user, email_address, **kwargs) -> None:
     )
 
 
+def _end_other_sessions(request, user) -> None:
+    """A change of the second factor ends every other session of the person, as a password
+    change does (through Django's session hash): whoever set up, removed or read the new codes
+    elsewhere keeps no session that predates the change. The current session stays."""
+    if user is None or not getattr(user, "pk", None):
+        return
+    current = getattr(getattr(request, "session", None), "session_key", None)
+    others = UserSession.objects.filter(user_id=user.pk).exclude(session_key=current)
+    get_usersessions_adapter().end_sessions(others)
+
+
 def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
         _user_event(Action.MFA_RECOVERY_CODES, request, user)
     else:
         _user_event(Action.MFA_ACTIVATED, request, user, type=authenticator.type)
+    _end_other_sessions(request, user)
 
 
 def on_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:
     _user_event(Action.MFA_DEACTIVATED, request, user, type=authenticator.type)
+    _end_other_sessions(request, user)
 
 
 def on_authenticator_reset(sender, request, user, authenticator, **kwargs) -> None:
     _user_event(Action.MFA_RECOVERY_CODES, request, user, regenerated=True)
+    _end_other_sessions(request, user)
 
 
 def on_mfa_authentication_failed(sender, request, user, authenticator, **kwargs) -> None:

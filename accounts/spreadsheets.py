@@ -7,6 +7,17 @@ such cell gets a leading apostrophe. Lives in the base app so every export uses 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# The same rule as a regular expression for PostgreSQL's ``~``, for exports the database formats
+# itself (``COPY``); "-" first so that it is no range, tab and carriage return as escapes.
+FORMULA_PATTERN = (
+    "^["
+    + "".join(
+        {"\t": r"\t", "\r": r"\r"}.get(start, start)
+        for start in sorted(FORMULA_STARTS, key=lambda start: start != "-")
+    )
+    + "]"
+)
+
 
 def csv_safe(value) -> str:
     """The cell as text, neutralised when a spreadsheet would read it as a formula."""

@@ -187,9 +187,29 @@ def _verdict(row: dict) -> str:
     target_rate = row.get("target_per_second")
     if target_rate is not None and row.get("per_second", 0) < target_rate:
         problems.append(f"per second < {target_rate:g}")
-    if row["target_p95_ms"] is None and row["target_queries"] is None and target_rate is None:
+    target_ratio = row.get("target_ratio")
+    if target_ratio is not None and (row.get("ratio_to_baseline") or 0) < target_ratio:
+        problems.append(f"ratio < {target_ratio:g}")
+    for key, label in (("errors_5xx", "5xx"), ("errors_other", "errors"), ("lost", "lost")):
+        if row.get(key):
+            problems.append(f"{row[key]} {label}")
+    if (
+        row["target_p95_ms"] is None
+        and row["target_queries"] is None
+        and target_rate is None
+        and target_ratio is None
+        and "errors_5xx" not in row  # load rows: nothing lost, no errors is a target too
+    ):
         return ""
     return ", ".join(problems) or "ok"
+
+
+def _ratio(row: dict) -> str:
+    """Throughput as a share of the baseline's (load rows): "0.42 ≥ 0.3"."""
+    if row.get("ratio_to_baseline") is None:
+        return ""
+    target = row.get("target_ratio")
+    return f"{row['ratio_to_baseline']:.2f}" + (f" ≥ {target:g}" if target else "")
 
 
 def print_table(rows: list[dict], info: dict) -> None:
@@ -201,6 +221,7 @@ def print_table(rows: list[dict], info: dict) -> None:
         "cpu p50",
         "queries",
         "per s",
+        "ratio",
         "scale",
         "rows",
         "target",
@@ -216,6 +237,7 @@ def print_table(rows: list[dict], info: dict) -> None:
                 "–" if row.get("cpu_p50_ms") is None else f"{row['cpu_p50_ms']:.1f}",
                 "–" if row["queries"] is None else str(row["queries"]),
                 str(row.get("per_second", "")),
+                _ratio(row),
                 f"{row['scale']:g}",
                 str(row["rows"]),
                 _verdict(row),
@@ -261,16 +283,33 @@ def main() -> int:
     rows_in_db = info.get("counts", {}).get("lesson_progress", 0)
     results = []
     for name, scenario in REGISTRY.items():
-        if only and name not in only:
+        if only and name not in only and not only & set(scenario.rows):
             continue
-        row = measure(
-            scenario, ctx, iterations=iterations, warmup=warmup, scale=scale, rows=rows_in_db
-        )
-        row["database"] = connection.vendor
-        row["iterations"] = iterations
-        row["load_average"] = round(os.getloadavg()[0], 1)
-        results.append(row)
-        print(f"  {name}: {row['status']} p95 {row['p95_ms']} ms, {row['queries']} queries")
+        if scenario.run is not None:  # several rows from one run (the load test)
+            produced = [
+                row for row in scenario.run(ctx) if not only or name in only or row["name"] in only
+            ]
+        else:
+            produced = [
+                measure(
+                    scenario,
+                    ctx,
+                    iterations=iterations,
+                    warmup=warmup,
+                    scale=scale,
+                    rows=rows_in_db,
+                )
+            ]
+        for row in produced:
+            row.setdefault("scale", scale)
+            row.setdefault("rows", rows_in_db)
+            row["database"] = connection.vendor
+            row.setdefault("iterations", iterations)
+            row["load_average"] = round(os.getloadavg()[0], 1)
+            results.append(row)
+            print(
+                f"  {row['name']}: {row['status']} p95 {row['p95_ms']} ms, {row['queries']} queries"
+            )
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print()
     print_table(results, info)

@@ -52,6 +52,10 @@ class Scenario:
     iterations: int | None = None  # None: BENCH_ITERATIONS
     warmup: int | None = None  # None: BENCH_WARMUP
     target_per_second: float | None = None
+    # A run that measures several rows at once (the load test): returns the rows itself.
+    # BENCH_ONLY selects it by its name or by any of ``rows``.
+    run: Callable[["BenchContext"], list[dict]] | None = None
+    rows: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, Scenario] = {}
@@ -70,6 +74,17 @@ def scenario(
         REGISTRY[name] = Scenario(
             name, fn, target_p95_ms, target_queries, iterations, warmup, target_per_second
         )
+        return fn
+
+    return register
+
+
+def suite(name: str, *, rows: tuple[str, ...]):
+    """Register a run that measures ``rows`` together and returns them as row dicts (``name``,
+    ``p50_ms``, ``p95_ms``, ``status`` … as ``bench.run.measure`` makes them)."""
+
+    def register(fn: Callable[["BenchContext"], list[dict]]):
+        REGISTRY[name] = Scenario(name, build=lambda ctx: None, run=fn, rows=rows)
         return fn
 
     return register
@@ -313,4 +328,5 @@ def quiz_submit(ctx: BenchContext) -> Probe | None:
 
 
 from bench import certificates as _certificates  # noqa: E402,F401  (registers its rows)
+from bench import load as _load  # noqa: E402,F401  (registers its rows)
 from bench import reporting as _reporting  # noqa: E402,F401  (registers its rows)

@@ -34,14 +34,27 @@ def free_port() -> int:
 class LoopbackCookiePolicy(DefaultCookiePolicy):
     """Send Secure cookies to 127.0.0.1 over plain HTTP, as browsers do for loopback."""
 
-    secure_protocols = ("https", "wss", "http")
+    def __init__(self, **kwargs):
+        # An instance attribute (DefaultCookiePolicy.__init__ sets one; a class one is ignored).
+        kwargs.setdefault("secure_protocols", ("https", "wss", "http"))
+        super().__init__(**kwargs)
 
 
 def loopback_session():
     """A requests session that behaves like a browser on loopback (Secure cookies sent)."""
     import requests
 
-    session = requests.Session()
+    class LoopbackSession(requests.Session):
+        def prepare_request(self, request):
+            # requests copies the session's cookies into a new jar with the default policy,
+            # which holds Secure cookies back over http: choose them again with ours.
+            prepared = super().prepare_request(request)
+            prepared._cookies.set_policy(LoopbackCookiePolicy())
+            prepared.headers.pop("Cookie", None)
+            prepared.prepare_cookies(prepared._cookies)
+            return prepared
+
+    session = LoopbackSession()
     session.cookies.set_policy(LoopbackCookiePolicy())
     return session
 
@@ -97,6 +110,8 @@ class ServeStack:
             DATABASE_URL=self.database_url,
             REDIS_URL=self.redis_url,
             MEDIA_ROOT=str(self.workdir / "media"),
+            # its own collected files: several stacks (and the tests) may run at once
+            STATIC_ROOT=str(self.workdir / "static"),
             CELERY_BEAT_FILE=str(self.workdir / "celerybeat-schedule"),
             WEB_CONCURRENCY=str(self.web_concurrency),
             CELERY_CONCURRENCY=str(self.celery_concurrency),
@@ -147,7 +162,9 @@ class ServeStack:
                 pass
             time.sleep(0.5)
         self.stop()
-        raise RuntimeError(f"the stack did not serve within {self.startup_timeout} s:\n{self.log()}")
+        raise RuntimeError(
+            f"the stack did not serve within {self.startup_timeout} s:\n{self.log()}"
+        )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-20_000:]

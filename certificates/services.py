@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
+from accounts import outbox
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
 from certificates import accreditation as accreditation_rules
@@ -305,25 +306,21 @@ def certificate_reissue(*, certificate_id: int, now: datetime | None = None) -> 
 
 
 def certificate_issue_later(*, enrolment_id: int) -> None:
-    """Queue the issuance after the current transaction commits (idempotent: queuing twice is
-    harmless)."""
-    from certificates.tasks import issue_certificate
-
-    transaction.on_commit(lambda: issue_certificate.delay(enrolment_id))
+    """Queue the issuance in the outbox of the current transaction; it is sent after the commit,
+    or by the relay when Redis is down (idempotent: queuing twice is harmless)."""
+    outbox.enqueue("certificates.tasks.issue_certificate", enrolment_id)
 
 
 def on_completion(*, enrolment_id: int) -> None:
-    """Completion handler (registered with the courses app): runs after the commit."""
-    from certificates.tasks import issue_certificate
-
-    issue_certificate.delay(enrolment_id)
+    """Completion handler (registered with the courses app): runs after the commit. Through the
+    outbox, so a completion while Redis is down still gets its certificate (the hourly sweep is
+    the last resort)."""
+    outbox.enqueue("certificates.tasks.issue_certificate", enrolment_id)
 
 
 def on_registration_changed(*, user: User, fields: list[str]) -> None:
     """Registration handler (accounts): re-issue the person's certificates that carry a register
     number, and issue those that were waiting for one."""
-    from certificates.tasks import issue_certificate, reissue_certificate
-
     certificate_ids = list(
         Certificate.objects.filter(enrolment__user=user, revoked_at__isnull=True)
         .exclude(register="")
@@ -335,13 +332,10 @@ def on_registration_changed(*, user: User, fields: list[str]) -> None:
         .values_list("pk", flat=True)
     )
 
-    def queue() -> None:
-        for pk in certificate_ids:
-            reissue_certificate.delay(pk)
-        for pk in waiting_ids:
-            issue_certificate.delay(pk)
-
-    transaction.on_commit(queue)
+    for pk in certificate_ids:
+        outbox.enqueue("certificates.tasks.reissue_certificate", pk)
+    for pk in waiting_ids:
+        outbox.enqueue("certificates.tasks.issue_certificate", pk)
 
 
 class RevocationRefused(Exception):

@@ -5,6 +5,7 @@ again, under a row lock, so a sweep running beside a normal task never issues tw
 from datetime import datetime, time
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -38,6 +39,10 @@ def certificates_sweep(*, course_id: int | None = None) -> int:
     from certificates.tasks import issue_certificates
 
     ids = pending_enrolment_ids(course_id=course_id)
-    for start in range(0, len(ids), BATCH_SIZE):
-        issue_certificates.delay(ids[start : start + BATCH_SIZE])
+
+    def queue() -> None:
+        for start in range(0, len(ids), BATCH_SIZE):
+            issue_certificates.delay(ids[start : start + BATCH_SIZE])
+
+    transaction.on_commit(queue)  # at once outside a transaction (the beat task, the command)
     return len(ids)

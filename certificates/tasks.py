@@ -12,7 +12,12 @@ from certificates import services
 from certificates.expiry import expiry_notices_send
 from certificates.sweep import certificates_sweep
 
-TASK_OPTIONS = {"acks_late": True, "serializer": "json", "max_retries": 5}
+TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,  # a killed worker gives the task back (it is idempotent)
+    "serializer": "json",
+    "max_retries": 5,
+}
 RETRY_SECONDS = 10
 
 

@@ -176,6 +176,12 @@ def _attendances(
     )
 
 
+def _attend(session: ClassroomSession, rows: list[ClassroomAttendance]) -> None:
+    for row in rows:
+        row.session = session
+    ClassroomAttendance.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def classroom_session_record(
     *,
@@ -202,9 +208,7 @@ def classroom_session_record(
         trainer=trainer or recorded_by,
         location=location.strip()[:200],
     )
-    for row in rows:
-        row.session = session
-    ClassroomAttendance.objects.bulk_create(rows)
+    _attend(session, rows)
     return session
 
 
@@ -231,9 +235,7 @@ def classroom_session_update(
     session.location = location.strip()[:200]
     session.save(update_fields=["course", "held_on", "trainer", "location"])
     session.attendances.all().delete()
-    for row in rows:
-        row.session = session
-    ClassroomAttendance.objects.bulk_create(rows)
+    _attend(session, rows)
     return session
 
 

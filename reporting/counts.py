@@ -9,14 +9,13 @@ in Python from the rows of the period (fine for the demo-sized data SQLite holds
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncWeek
 
 from assessments.models import Attempt, Quiz, SurveyResponse
@@ -384,110 +383,6 @@ def reached(rows, enrolled: dict) -> dict:
     for org, course, n in rows:
         out[(org, course)] = out.get((org, course), 0) + n
     return out
-
-
-def attempt_figures(ids, period: Period, course_id, group_ids) -> dict:
-    """First-attempt pass rate and average score of final quizzes submitted in the period."""
-    start, end = period.bounds()
-    qs = Attempt.objects.filter(
-        quiz__kind=Quiz.Kind.FINAL,
-        enrolment__organisation_id__in=ids,
-        submitted_at__gte=start,
-        submitted_at__lt=end,
-        score__isnull=False,
-    )
-    if course_id:
-        qs = qs.filter(enrolment__course_id=course_id)
-    if group_ids is not None:
-        qs = qs.filter(_in_groups(group_ids))
-    return qs.aggregate(
-        n=Count("id"),
-        firsts=Count("id", filter=Q(number=1)),
-        first_passed=Count("id", filter=Q(number=1, passed=True)),
-        average=Avg("score"),
-    )
-
-
-def live_figures(ids, period: Period, course_id, group_ids) -> tuple[dict, tuple]:
-    """``attempt_figures`` and ``median_days`` together: one round trip on PostgreSQL."""
-    if _sqlite():
-        return (
-            attempt_figures(ids, period, course_id, group_ids),
-            median_days(ids, period, course_id, group_ids),
-        )
-    attempts, median = run_many(
-        [
-            _attempts_statement(ids, period, course_id, group_ids),
-            _median_statement(ids, period, course_id, group_ids),
-        ]
-    )
-    return attempts, median
-
-
-def _attempts_statement(ids, period: Period, course_id, group_ids) -> Statement:
-    """``attempt_figures`` as one statement (PostgreSQL)."""
-    start, end = period.bounds()
-    orgs, params = _in(ids)
-    groups, group_params = _group_sql("a.user_id", group_ids)
-    course = " AND e.course_id = %s" if course_id else ""
-    sql = (
-        "SELECT COUNT(*), COUNT(*) FILTER (WHERE a.number = 1), "
-        "COUNT(*) FILTER (WHERE a.number = 1 AND a.passed), AVG(a.score) "
-        f"FROM {_AT} a JOIN {_Q} q ON q.id = a.quiz_id JOIN {_E} e ON e.id = a.enrolment_id "
-        f"WHERE q.kind = %s AND e.organisation_id IN {orgs} AND a.submitted_at >= %s "
-        f"AND a.submitted_at < %s AND a.score IS NOT NULL{course}{groups}"
-    )
-    args = [Quiz.Kind.FINAL, *params, start, end, *([course_id] if course_id else [])]
-
-    def parse(rows):
-        n, firsts, first_passed, average = rows[0]
-        return {"n": n, "firsts": firsts, "first_passed": first_passed, "average": average}
-
-    return Statement(sql, [*args, *group_params], parse)
-
-
-def _median_statement(ids, period: Period, course_id, group_ids) -> Statement:
-    start, end = period.bounds()
-    orgs, params = _in(ids)
-    groups, group_params = _group_sql("e.user_id", group_ids)
-    course = " AND e.course_id = %s" if course_id else ""
-    sql = (
-        "SELECT COUNT(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY "
-        "EXTRACT(EPOCH FROM (e.completed_at - e.created_at)) / 86400.0) "
-        f"FROM {_E} e WHERE e.organisation_id IN {orgs} AND e.completed_at >= %s "
-        f"AND e.completed_at < %s{course}{groups}"
-    )
-    args = [*params, start, end, *([course_id] if course_id else []), *group_params]
-
-    def parse(rows):
-        n, median = rows[0]
-        return n, (round(float(median), 1) if median is not None else None)
-
-    return Statement(sql, args, parse)
-
-
-def median_days(ids, period: Period, course_id, group_ids) -> tuple[int, float | None]:
-    """(n, median days from enrolment to completion) of online completions in the period."""
-    if _sqlite():
-        start, end = period.bounds()
-        return _median_days_sqlite(ids, start, end, course_id, group_ids)
-    return run(_median_statement(ids, period, course_id, group_ids))
-
-
-def _median_days_sqlite(ids, start, end, course_id, group_ids) -> tuple[int, float | None]:
-    """The same from the period's rows (percentile_cont(0.5) interpolates like median)."""
-    qs = Enrolment.objects.filter(
-        organisation_id__in=ids, completed_at__gte=start, completed_at__lt=end
-    )
-    if course_id:
-        qs = qs.filter(course_id=course_id)
-    if group_ids is not None:
-        qs = qs.filter(_in_groups(group_ids))
-    days = [
-        (completed - created).total_seconds() / 86400.0
-        for created, completed in qs.values_list("created_at", "completed_at")
-    ]
-    return len(days), (round(statistics.median(days), 1) if days else None)
 
 
 def attitude_sums(ids, period: Period, group_ids) -> dict:

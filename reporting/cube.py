@@ -20,6 +20,7 @@ from .suppression import ALL, protect
 from .timeline import TIME_FLOWS, hidden_in_time
 
 NATIONAL = "national"
+FULL_ONLY = ("certificates", "assignments", "learners")  # beyond the completions
 ADDITIVE = ("enrolled", "started", "online", "classroom", "certificates", "expiring",
             "assigned", "overdue")  # fmt: skip
 
@@ -114,23 +115,31 @@ def _roll_up(tree: Tree, own: dict, columns: list, additive: bool) -> dict:
 
 
 def cube_for(
-    viewer: Viewer, period: Period, today: date, group_ids=None, *, completions_only=False
+    viewer: Viewer,
+    period: Period,
+    today: date,
+    group_ids=None,
+    *,
+    completions_only=False,
+    reach_only=False,
 ) -> Cube:
     """``group_ids``: detail viewers only (trainers, the group filter); None: everyone.
-    ``completions_only``: just enrolled, started, online and classroom (trends)."""
+    ``completions_only``: just enrolled, started, online and classroom (trends);
+    ``reach_only``: those and the learners reached (the national overview)."""
     ids = viewer.suppression_ids
     group_ids = group_ids if viewer.detail else None
-    key = ("cube", ids, group_ids, viewer.detail, period, today, completions_only)
-    return memoised(key, lambda: _build(viewer, ids, group_ids, period, today, completions_only))
+    extra = () if completions_only else ("learners",) if reach_only else FULL_ONLY
+    key = ("cube", ids, group_ids, viewer.detail, period, today, extra)
+    return memoised(key, lambda: _build(viewer, ids, group_ids, period, today, extra))
 
 
 def tree_for(ids) -> Tree:
     return memoised(("tree", ids), lambda: build_tree(ids))
 
 
-def _build(viewer, ids, group_ids, period, today, completions_only) -> Cube:
+def _build(viewer, ids, group_ids, period, today, extra) -> Cube:
     tree = tree_for(ids)
-    measures = ADDITIVE[:4] if completions_only else ADDITIVE
+    measures = ADDITIVE if "certificates" in extra else ADDITIVE[:4]
     own: dict = {m: {} for m in measures}
     # The cube's statements go to the database together (one round trip); the enrolments and
     # classroom completions may be known already (shared with other cubes and the weeks).
@@ -144,9 +153,11 @@ def _build(viewer, ids, group_ids, period, today, completions_only) -> Cube:
         statements["enrolments"] = counts.enrolments_statement(ids, [period], group_ids)
     if keys["classroom"] not in memo:
         statements["classroom"] = counts.classroom_statement(ids, period, group_ids)
-    if not completions_only:
+    if "certificates" in extra:
         statements["certificates"] = counts.certificates_statement(ids, period, group_ids, today)
+    if "assignments" in extra:
         statements["assignments"] = counts.assignments_statement(ids, period, group_ids, today)
+    if "learners" in extra:
         statements["learners"] = counts.learners_statement(ids, period, group_ids)
     fetched = dict(zip(statements, counts.run_many(list(statements.values())), strict=True))
     if "enrolments" in fetched:
@@ -160,13 +171,11 @@ def _build(viewer, ids, group_ids, period, today, completions_only) -> Cube:
     for (org, course, _week), n in fetched["classroom"].items():
         own["classroom"][(org, course)] = own["classroom"].get((org, course), 0) + n
     learners = {}
-    if not completions_only:
-        for (org, course), row in fetched["certificates"].items():
+    for name in ("certificates", "assignments"):
+        for (org, course), row in fetched.get(name, {}).items():
             for m, n in row.items():
                 own[m][(org, course)] = n
-        for (org, course), row in fetched["assignments"].items():
-            for m, n in row.items():
-                own[m][(org, course)] = n
+    if "learners" in extra:
         learners = {
             (org, ALL if course is None else course): n
             for (org, course), n in counts.reached(fetched["learners"], enrolments).items()
@@ -174,7 +183,7 @@ def _build(viewer, ids, group_ids, period, today, completions_only) -> Cube:
     courses = sorted(
         {c for table in own.values() for (_o, c) in table} | {c for (_o, c) in learners if c != ALL}
     )
-    if not completions_only:
+    if "learners" in extra:
         own["learners"] = learners
     # Rolled up and suppressed per measure on first use: a trend reads two of them.
     values = _PerMeasure(lambda m: _roll_up(tree, own[m], courses, m != "learners"))

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, override
 
+from accounts import outbox
 from organisations.models import Theme
 from reporting.models import ProgressReport
 
@@ -326,7 +327,7 @@ def progress_report_request(*, user, start: date, end: date) -> ProgressReport:
     from reporting.tasks import make_progress_report
 
     report = ProgressReport.objects.create(requested_by=user, period_start=start, period_end=end)
-    transaction.on_commit(lambda: make_progress_report.delay(report.pk))
+    outbox.enqueue(make_progress_report, report.pk)
     return report
 
 

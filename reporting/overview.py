@@ -74,7 +74,7 @@ def national_overview(period: Period) -> list[ThemeBlock]:
     today = timezone.localdate()
     quarters = period.last_quarters(4)
     prefetch_enrolments(viewer, [period, *quarters])
-    cube = cube_for(viewer, period, today)
+    cube = cube_for(viewer, period, today, reach_only=True)
     tree = cube.tree
     partners_ids = tree.children.get(NATIONAL, []) if tree.root == NATIONAL else [tree.root]
     targets = {

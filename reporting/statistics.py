@@ -147,7 +147,7 @@ def key_figures(viewer: Viewer, period: Period, filters: Filters = Filters()) ->
     k = 0 if viewer.detail else settings.REPORTING_MIN_CELL
 
     def live():
-        return counts.live_figures(ids, period, course_id, group_ids)
+        return live.live_figures(ids, period, course_id, group_ids)
 
     attempts, (n_completed, median) = memoised(
         ("live", frozenset(ids), period, course_id, group_ids), live

@@ -63,6 +63,41 @@ def protect(
     return hidden
 
 
+def protect_more(
+    children: Mapping[Hashable, list[Hashable]],
+    columns: list[Hashable],
+    values: Mapping[Key, int],
+    hidden: set[Key],
+    more: Iterable[Key],
+) -> set[Key]:
+    """``hidden`` (a result of ``protect`` on this additive table) with the cells ``more``
+    hidden as well, protected again. Only the sub-tables those cells belong to are checked,
+    and then the ones each change reaches (a row's cells are also the totals of the sub-table
+    below it), so adding a few cells does not cost a whole new pass over a large tree."""
+    hidden = set(hidden)
+    parent = {kid: node for node, kids in children.items() for kid in kids}
+
+    def reached(keys) -> set:
+        nodes = set()
+        for row, _column in keys:
+            if row in parent:
+                nodes.add(parent[row])
+            if row in children:
+                nodes.add(row)
+        return nodes
+
+    more = set(more) - hidden
+    hidden |= more
+    pending = reached(more)
+    while pending:
+        node = min(pending, key=str)  # a fixed order: the same input gives the same result
+        pending.discard(node)
+        added: list = []
+        if _protect_subtable(node, children[node], columns, values, hidden, set(), added):
+            pending |= reached(added)
+    return hidden
+
+
 def suppress_line(values: Mapping[Hashable, int], total_hidden: bool, *, k: int) -> set[Hashable]:
     """A one-dimensional series (weeks) with a published total: primary, then at least two
     non-zero hidden cells when one is hidden and the total is shown."""
@@ -86,7 +121,7 @@ def _key(node, row, column) -> Key:
     return (node if row is _SIGMA else row, ALL if column is _TOTAL else column)
 
 
-def _protect_subtable(node, kids, columns, values, hidden, locked) -> bool:
+def _protect_subtable(node, kids, columns, values, hidden, locked, added=None) -> bool:
     rows = [*kids, _SIGMA]
     cols = [*columns, _TOTAL]
     changed = False
@@ -110,18 +145,22 @@ def _protect_subtable(node, kids, columns, values, hidden, locked) -> bool:
             given_up.add((r, c))
             continue
         hidden.update(fix)
+        if added is not None:
+            added.extend(fix)
         changed = True
 
 
 def _cheapest_cycle(node, r, c, rows, cols, values, hidden, locked):
+    def usable(key) -> bool:
+        return values.get(key, 0) > 0 and (key in hidden or key not in locked)
+
+    # a 4-cycle needs (r, c2) and (r2, c) usable: look at those pairs only (most cells are 0)
+    along_row = {c2: key for c2 in cols if c2 != c and usable(key := _key(node, r, c2))}
+    along_col = {r2: key for r2 in rows if r2 != r and usable(key := _key(node, r2, c))}
     best, best_cost = None, None
-    for r2 in rows:
-        if r2 == r:
-            continue
-        for c2 in cols:
-            if c2 == c:
-                continue
-            needed = [_key(node, r, c2), _key(node, r2, c2), _key(node, r2, c)]
+    for r2, col_key in along_col.items():
+        for c2, row_key in along_row.items():
+            needed = [row_key, _key(node, r2, c2), col_key]
             cost, ok = 0, True
             for key in needed:
                 value = values.get(key, 0)

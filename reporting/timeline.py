@@ -22,7 +22,7 @@ from django.conf import settings
 from . import counts
 from .memo import memoised
 from .periods import Period
-from .suppression import protect
+from .suppression import protect, protect_more
 
 TIME_FLOWS = ("online", "classroom", "certificates")
 
@@ -55,10 +55,11 @@ def _protect(viewer, year, quarters, today, measure) -> dict:
     tables = _tables(viewer, periods, today, measure)
     k = settings.REPORTING_MIN_CELL
     hidden = {p: protect(t.children, cols, values, k=k) for p, (t, cols, values) in tables.items()}
-    keys = sorted(set().union(*(values for _t, _c, values in tables.values())), key=str)
     while True:
-        changed = set()
-        for key in keys:
+        more: dict = {p: set() for p in periods}
+        # only a cell hidden somewhere can be exposed (a hidden zero is known: skip it)
+        keys = {key for p in periods for key in hidden[p] if tables[p][2].get(key, 0)}
+        for key in sorted(keys, key=str):
             value = {p: tables[p][2].get(key, 0) for p in periods}
             unknown = [p for p in periods if value[p] > 0 and key in hidden[p]]
             if len(unknown) != 1:
@@ -66,10 +67,10 @@ def _protect(viewer, year, quarters, today, measure) -> dict:
             shown = [q for q in quarters if value[q] > 0 and key not in hidden[q]]
             target = min(shown, key=lambda q: (value[q], q.start)) if shown else year
             if key not in hidden[target]:
-                hidden[target].add(key)
-                changed.add(target)
-        if not changed:
+                more[target].add(key)
+        if not any(more.values()):
             return hidden
-        for p in changed:
-            tree, columns, values = tables[p]
-            hidden[p] = protect(tree.children, columns, values, k=k, forced=hidden[p])
+        for p, keys in more.items():
+            if keys:
+                tree, columns, values = tables[p]
+                hidden[p] = protect_more(tree.children, columns, values, hidden[p], keys)

@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.models import User
 from courses.models import Assignment, Course, Enrolment, ReminderSent
 from courses.services.learning import enrol
@@ -100,7 +101,7 @@ def _queue_notice(assignment: Assignment, user_ids: list[int]) -> None:
     from courses.tasks import send_assignment_notice
 
     ids = list(user_ids)
-    transaction.on_commit(lambda: send_assignment_notice.delay(assignment.pk, ids))
+    outbox.enqueue(send_assignment_notice, assignment.pk, ids)
 
 
 # --- assigning ------------------------------------------------------------------------------

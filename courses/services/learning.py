@@ -201,6 +201,9 @@ def _lesson_mark_done(*, enrolment: Enrolment, lesson: Lesson, now: datetime, ga
     )
     changes: dict = {"last_activity_at": now, "started_at": Coalesce(F("started_at"), Value(now))}
     if newly_done:
+        # Count under the enrolment's row lock: two lessons marked done at once are counted
+        # one after the other, so the later count sees both and the course gets completed.
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk").first()
         total, done = _counts(enrolment)
         changes |= {
             "last_lesson": lesson,

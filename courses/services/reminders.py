@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.models import User
 from courses.models import Assignment, Course, Enrolment, ReminderSent, TrainerOverviewSent
 from courses.services.assignments import (
@@ -218,7 +219,7 @@ def assignment_remind(*, assignment: Assignment, actor: User) -> int:
     assignment.last_reminded_at = now
     from courses.tasks import send_assignment_reminder
 
-    transaction.on_commit(lambda: send_assignment_reminder.delay(assignment.pk, not_done))
+    outbox.enqueue(send_assignment_reminder, assignment.pk, not_done)
     return len(not_done)
 
 

@@ -78,7 +78,8 @@ def _save_session(request, form: ClassroomSessionForm, save, *, done):
         return None
     except PermissionDenied as error:
         raise Http404 from error
-    messages.success(request, done(session.attendances.count()))
+    count = session.attendances.count()
+    messages.success(request, done(count) % {"count": count})
     return redirect("trainer:classroom_session", session_id=session.pk)
 
 
@@ -119,7 +120,7 @@ def classroom_record(request, organisation_id: int):
                 "The session was recorded with %(count)d attendee.",
                 "The session was recorded with %(count)d attendees.",
                 count,
-            ) % {"count": count}
+            )
 
         if response := _save_session(request, form, save, done=done):
             return response
@@ -148,7 +149,7 @@ def classroom_edit(request, session_id: int):
                 "The session was saved with %(count)d attendee.",
                 "The session was saved with %(count)d attendees.",
                 count,
-            ) % {"count": count}
+            )
 
         if response := _save_session(request, form, save, done=done):
             return response

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.spreadsheets import csv_safe
+from accounts.spreadsheets import FORMULA_PATTERN, csv_safe
 from courses.models import Enrolment
 from courses.trainer.queries import (
     COMPLETED,
@@ -59,9 +59,6 @@ def matrix_export_rows(learners: QuerySet[User], columns: list[Column]) -> Query
     at, started 1/0/None, progress %, certificate issued at)``."""
     aggregates = _export_aggregates(columns)
     return learners.annotate(**aggregates).values_list("name", "email", *aggregates)
-
-
-FORMULA_PATTERN = r"^[-=+@\t\r]"  # accounts.spreadsheets.FORMULA_STARTS as a regex
 
 
 def matrix_export_csv_sql(
@@ -143,6 +140,18 @@ class _Echo:
         return value
 
 
+class _LineWriter:
+    """csv.writer with lines ending in "\n" as PostgreSQL's COPY writes them, quoting a cell
+    with a carriage return as COPY does: the csv module quotes only the characters of its own
+    line end, and a bare carriage return would start a new row (and a formula) in Excel."""
+
+    def __init__(self) -> None:
+        self._writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def writerow(self, row) -> str:
+        return self._writer.writerow(row).removesuffix("\r\n") + "\n"
+
+
 def _status_label(status: str) -> str:
     return {
         NOT_STARTED: _("Not started"),
@@ -166,7 +175,7 @@ def matrix_csv_lines(
     revoked). One aggregate query for all learners, formatted by PostgreSQL itself (``COPY``)
     or, on SQLite, in Python. Only the texts people typed (names, addresses, course titles)
     can start a formula, so only they are neutralised (labels, numbers and dates are ours)."""
-    writer = csv.writer(_Echo(), lineterminator="\n")  # as PostgreSQL's COPY writes lines
+    writer = _LineWriter()
     with translation.override(language):
         header = [_("Name"), _("E-mail address"), _("Last activity")]
         for column in columns:

@@ -30,6 +30,12 @@ class CourseChoiceField(forms.ModelChoiceField):
         return obj.title
 
 
+def is_id(value: str) -> bool:
+    """A plain row id as a form or URL sends it: ASCII digits within the range of a bigint
+    (``str.isdigit`` also accepts "²" and other scripts' digits, which ``int`` refuses)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def published_courses():
     return Course.objects.filter(status=Course.Status.PUBLISHED).order_by("title_nl")
 
@@ -101,7 +107,7 @@ class AssignmentForm(forms.Form):
         options = options[:LEARNER_OPTIONS_LIMIT]
         chosen = self.chosen_learner_ids()
         shown = {str(u.pk) for u in options}
-        missing = [pk for pk in chosen - shown if pk.isdigit()]
+        missing = [pk for pk in chosen - shown if is_id(pk)]
         if missing:
             options += list(self.fields["learners"].queryset.filter(pk__in=missing))
         return options, cut

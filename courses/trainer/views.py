@@ -28,7 +28,7 @@ from courses.services import assignments as services
 from courses.services import reminders
 from courses.trainer import queries
 from courses.trainer.exports import matrix_csv_lines
-from courses.trainer.forms import AssignmentForm, DueDateForm, MatrixFilterForm
+from courses.trainer.forms import AssignmentForm, DueDateForm, MatrixFilterForm, is_id
 from organisations import permissions
 from organisations.models import Group, Organisation
 
@@ -193,7 +193,7 @@ def assign(request, organisation_id: int):
     organisation = _organisation_for_trainer(request.user, organisation_id)
     # A GET keeps what was filled in before "Search learners" (a GET submit of the same form).
     initial = {key: request.GET.get(key) for key in ("course", "group", "due_date", "message")}
-    initial["learners"] = [pk for pk in request.GET.getlist("learners") if pk.isdigit()]
+    initial["learners"] = [pk for pk in request.GET.getlist("learners") if is_id(pk)]
     form = AssignmentForm(
         request.POST if request.method == "POST" else None,
         organisation=organisation,
@@ -229,7 +229,8 @@ def assign(request, organisation_id: int):
             if assignment.group_id:
                 return redirect("trainer:group", group_id=assignment.group_id)
             return redirect("trainer:assignment", assignment_id=assignment.pk)
-    query = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL text cannot hold a NUL character: a search for one finds nobody anyway.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     options, cut = form.learner_options(query)
     return render(
         request,

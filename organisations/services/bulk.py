@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from organisations import permissions
 from organisations.models import Group, Invitation, InvitationBatch, Membership, Role
 from organisations.services.groups import group_join
@@ -86,12 +87,30 @@ def column_for(header_cell: str) -> str | None:
 
 
 def csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
-    """Parse the CSV into (row number, {column: value}); ValidationError for a bad header."""
+    """Parse the CSV into (row number, {column: value}); ValidationError for a bad header.
+
+    A NUL character is refused like any other non-text: PostgreSQL cannot store it, and a
+    spreadsheet saving CSV UTF-8 never writes one (UTF-16 and binary files do)."""
+    if "\x00" in text:
+        raise ValidationError(
+            _(
+                "The file is not UTF-8 text. In Excel, choose “Save as” → "
+                "“CSV UTF-8 (comma delimited)”."
+            ),
+            code="encoding",
+        )
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
+    # newline="": the csv module itself reads "\r\n", "\n" and a lone "\r" as line ends.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except csv.Error:  # e.g. a header cell over the csv module's field size limit
+        raise ValidationError(
+            _("Row %(row)s cannot be read. Check the double quotes in and after it.") % {"row": 1},
+            code="unreadable",
+        ) from None
     if not header or not any(cell.strip() for cell in header):
         raise ValidationError(_("The file is empty."), code="empty")
     columns = [column_for(cell) for cell in header]
@@ -108,16 +127,43 @@ def csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             % {"columns": ", ".join(unknown)},
             code="unknown_columns",
         )
+    width = max(index for index, cell in enumerate(header) if cell.strip()) + 1
     rows = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
-        values = {column: "" for column in COLUMN_ALIASES}
-        for column, cell in zip(columns, cells, strict=False):
-            if column:
-                values[column] = cell.strip()
-        rows.append((reader.line_num, values))
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            _check_width(cells, width, reader.line_num)
+            values = {column: "" for column in COLUMN_ALIASES}
+            for column, cell in zip(columns, cells, strict=False):
+                if column:
+                    values[column] = cell.strip()
+            rows.append((reader.line_num, values))
+    except csv.Error:  # e.g. a quote never closed, swallowing the rest of the file
+        raise ValidationError(
+            _("Row %(row)s cannot be read. Check the double quotes in and after it.")
+            % {"row": reader.line_num},
+            code="unreadable",
+        ) from None
     return rows
+
+
+def _check_width(cells: list[str], width: int, row: int) -> None:
+    """A row has a cell for each named column (empty cells after them are harmless): a
+    separator too many or too few would shift every value into the wrong column."""
+    found = len(cells)
+    while found > width and not cells[found - 1].strip():
+        found -= 1
+    if found != width:
+        raise ValidationError(
+            _(
+                "Row %(row)s has %(found)s columns, but the header has %(width)s. Put a text "
+                "with a comma or a semicolon between double quotes, and fill every column "
+                "(empty cells are fine)."
+            )
+            % {"row": row, "found": found, "width": width},
+            code="columns",
+        )
 
 
 @transaction.atomic
@@ -146,7 +192,7 @@ def invitation_batch_create(
         csv_text=csv_text.lstrip("\ufeff"),
         total_rows=len(rows),
     )
-    transaction.on_commit(lambda: process_invitation_batch.delay(batch.pk))
+    outbox.enqueue(process_invitation_batch, batch.pk)
     return batch
 
 
@@ -165,7 +211,7 @@ def invitation_batch_restart(*, batch: InvitationBatch, actor) -> InvitationBatc
     locked.error = ""
     locked.run_by = actor
     locked.save(update_fields=["status", "error", "run_by"])
-    transaction.on_commit(lambda: process_invitation_batch.delay(locked.pk))
+    outbox.enqueue(process_invitation_batch, locked.pk)
     return locked
 
 

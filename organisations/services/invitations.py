@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from organisations import permissions
@@ -99,7 +100,7 @@ def _schedule_delivery(invitation: Invitation) -> None:
     from organisations.tasks import send_invitation_email
 
     invitation_id, send_number = invitation.pk, invitation.send_count + 1
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id, send_number))
+    outbox.enqueue(send_invitation_email, invitation_id, send_number)
 
 
 @transaction.atomic

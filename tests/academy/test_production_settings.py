@@ -41,7 +41,7 @@ def test_production_runs_on_postgresql_redis_and_a_real_worker():
     assert out.returncode == 0, out.stderr[-2000:]
     engine, cache, eager, broker, site_url = json.loads(out.stdout.strip().splitlines()[-1])
     assert engine == "django.db.backends.postgresql"
-    assert cache == "django.core.cache.backends.redis.RedisCache"
+    assert cache == "academy.cache.DegradingRedisCache"  # django-redis, degrading
     assert eager is False
     assert broker == PRODUCTION["REDIS_URL"]
     assert site_url == "https://academy.example.org"

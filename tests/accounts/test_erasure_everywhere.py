@@ -94,8 +94,8 @@ def cache_hits(needles) -> list[str]:
     store = getattr(cache, "_cache", None)
     if isinstance(store, dict):  # local memory
         entries = [(key, pickle.loads(value)) for key, value in store.items()]
-    else:  # Redis
-        client = cache._cache.get_client()
+    else:  # Redis (django-redis)
+        client = cache.client.get_client()
         entries = [(key.decode(), client.get(key)) for key in client.scan_iter()]
     hits = []
     for key, value in entries:

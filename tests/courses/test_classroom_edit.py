@@ -129,9 +129,7 @@ def test_a_learner_of_the_organisation_gets_a_404(client, learner, session):
     assert ClassroomSession.objects.filter(pk=session.pk).exists()
 
 
-def test_delete_asks_first_then_removes_the_session_and_its_completions(
-    client, trainer, session
-):
+def test_delete_asks_first_then_removes_the_session_and_its_completions(client, trainer, session):
     client.force_login(trainer)
 
     page = client.get(delete_url(session))
