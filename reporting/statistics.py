@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from courses.models import Course
 
-from . import counts
+from . import counts, live
 from .cube import ALL, Cube, cube_for, memoised
 from .periods import Period
 from .scope import Viewer, national_viewer, organisation_viewer, viewer_for  # noqa: F401
@@ -146,11 +146,9 @@ def key_figures(viewer: Viewer, period: Period, filters: Filters = Filters()) ->
     course_id = filters.course_id
     k = 0 if viewer.detail else settings.REPORTING_MIN_CELL
 
-    def live():
-        return live.live_figures(ids, period, course_id, group_ids)
-
     attempts, (n_completed, median) = memoised(
-        ("live", frozenset(ids), period, course_id, group_ids), live
+        ("live", frozenset(ids), period, course_id, group_ids),
+        lambda: live.live_figures(ids, period, course_id, group_ids),
     )
     online = cube.cell("online", node, course)
     enrolled = cube.cell("enrolled", node, course)
