@@ -27,7 +27,7 @@ from courses.services import enrol, lesson_open
 from tests.certificates.helpers import one_lesson_course
 from tests.factories import MemberFactory
 from tests.integration.conftest import _forget_connections
-from tests.reliability.worker_killable import transport_options
+from tests.reliability.worker_options import transport_options
 from tests.reliability.worker_services import (
     database_url_for_processes,
     own_redis_url,

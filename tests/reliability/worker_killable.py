@@ -15,18 +15,7 @@ from pathlib import Path
 from celery.signals import worker_process_init
 
 from academy.celery import app
-
-VISIBILITY_TIMEOUT = int(os.environ.get("KILL_TEST_VISIBILITY_TIMEOUT", "3"))
-
-
-def transport_options(visibility_timeout: int = VISIBILITY_TIMEOUT) -> dict:
-    """A short visibility timeout, and look for abandoned messages every second."""
-    return {
-        "visibility_timeout": visibility_timeout,
-        "unacked_restore_interval": 1,
-        "unacked_restore_throttle": 1,
-    }
-
+from tests.reliability.worker_options import transport_options
 
 app.conf.update(broker_transport_options=transport_options(), worker_hijack_root_logger=False)
 
