@@ -22,7 +22,8 @@ from courses.services import enrol, lesson_open
 from tests.assessments.conftest import make_quiz
 from tests.courses.factories import make_course, study_lesson
 from tests.e2e.a11y_world import session_cookie
-from tests.factories import GroupFactory, GroupMemberFactory, MemberFactory, OrganisationFactory
+from tests.e2e.trainer_data import police_team
+from tests.factories import MemberFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -307,20 +308,7 @@ def test_a_trainer_assigns_a_course_and_follows_the_group_with_the_keyboard_in_e
     browser, live_server, settings
 ):
     settings.LOCALE_PATHS = []
-    organisation = OrganisationFactory(name="Politie Eenheid Noord", kind="police")
-    trainer = MemberFactory(
-        organisation=organisation,
-        role="trainer",
-        user__name="Tim Trainer",
-        user__preferred_language="en",
-    ).user
-    course = make_course(lessons=4, title_nl="Bejegening bij aangifte", title_en="Taking reports")
-    group = GroupFactory(organisation=organisation, name="Basisteam Noord")
-    learners = []
-    for name in ("Lotte Learner", "Sam de Vries"):
-        person = MemberFactory(organisation=organisation, user__name=name).user
-        GroupMemberFactory(group=group, user=person)
-        learners.append(person)
+    organisation, trainer, course, group, learners = police_team()
     context, page = _browser_page(browser, live_server, trainer, language="en", locale="en-GB")
     keyboard = Keyboard(page)
     try:

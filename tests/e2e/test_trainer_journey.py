@@ -14,27 +14,14 @@ from django.utils import timezone
 
 from courses.models import Assignment, Enrolment, Lesson
 from courses.services import enrol, lesson_open
-from tests.courses.factories import make_course, study_lesson
-from tests.factories import GroupFactory, GroupMemberFactory, MemberFactory, OrganisationFactory
+from tests.courses.factories import study_lesson
+from tests.e2e.trainer_data import police_team
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_trainer_assigns_a_course_and_follows_progress(page, axe_check, log_in, live_server):
-    organisation = OrganisationFactory(name="Politie Eenheid Noord", kind="police")
-    trainer = MemberFactory(
-        organisation=organisation,
-        role="trainer",
-        user__name="Tim Trainer",
-        user__preferred_language="en",
-    ).user
-    course = make_course(lessons=4, title_nl="Bejegening bij aangifte", title_en="Taking reports")
-    group = GroupFactory(organisation=organisation, name="Basisteam Noord")
-    learners = []
-    for name in ("Lotte Learner", "Sam de Vries"):
-        person = MemberFactory(organisation=organisation, user__name=name).user
-        GroupMemberFactory(group=group, user=person)
-        learners.append(person)
+    organisation, trainer, course, group, learners = police_team()
     log_in(trainer)
 
     page.goto(f"{live_server.url}/trainer/")
