@@ -43,12 +43,22 @@ def forget_celery_connections(app) -> None:
 
 
 @contextlib.contextmanager
-def celery_broker(url: str):
-    """Tasks go to the broker at ``url`` (not eager) within the block."""
+def celery_broker(url: str, *, key_prefix: str = ""):
+    """Tasks go to the broker at ``url`` (not eager) within the block; with ``key_prefix``, every
+    broker key (the queue ``celery`` too) starts with it."""
     from academy.celery import app
 
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
-    app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
+    keys = ("task_always_eager", "broker_url", "result_backend", "broker_transport_options")
+    saved = {key: app.conf[key] for key in keys}
+    transport_options = dict(saved["broker_transport_options"] or {})
+    if key_prefix:
+        transport_options["global_keyprefix"] = key_prefix
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=url,
+        result_backend=url,
+        broker_transport_options=transport_options,
+    )
     forget_celery_connections(app)
     try:
         yield app

@@ -8,6 +8,7 @@ except with CI=true, where they fail).
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
@@ -34,23 +35,28 @@ PURGE = "academy.tasks.purge_past_retention"  # a real task that is harmless to 
 class Broker:
     proxy: TcpProxy
     redis: redis.Redis  # the broker's Redis database, straight (not through the proxy)
+    queue: str  # the key of the default queue
 
     def queued(self) -> list[str]:
-        """The task names waiting in the default queue."""
-        return [json.loads(raw)["headers"]["task"] for raw in self.redis.lrange("celery", 0, -1)]
+        """The task names waiting in the default queue, oldest first."""
+        raw_messages = reversed(self.redis.lrange(self.queue, 0, -1))  # LPUSH: newest first
+        return [json.loads(raw)["headers"]["task"] for raw in raw_messages]
 
 
 @pytest.fixture
 def broker():
-    """Tasks go to a Redis broker behind a proxy (the test cuts it); the queue starts empty."""
+    """Tasks go to a Redis broker behind a proxy (the test cuts it), under keys of this test
+    only: a publish that an earlier test's connection still had under way (a retried command
+    through a proxy under load) cannot land in this test's queue."""
     url = redis_url_or_skip()
     target = urlsplit(url)
     direct = redis.Redis.from_url(urlunsplit(target._replace(path=f"/{BROKER_DATABASE}")))
-    direct.delete("celery")
+    prefix = f"outbox-test-{uuid.uuid4().hex}:"
     with TcpProxy(target.port or 6379, target.hostname or "127.0.0.1") as proxy:
-        with celery_broker(through(url, proxy, database=BROKER_DATABASE)):
-            yield Broker(proxy, direct)
-    direct.delete("celery")
+        with celery_broker(through(url, proxy, database=BROKER_DATABASE), key_prefix=prefix):
+            yield Broker(proxy, direct, queue=f"{prefix}celery")
+    for key in direct.scan_iter(f"{prefix}*"):
+        direct.delete(key)
     direct.close()
 
 
