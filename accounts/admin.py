@@ -1,8 +1,9 @@
-"""Admin for people and the audit log.
+"""Admin for people, the audit log and the task outbox.
 
 People are never deleted here (that would delete their enrolments and change every statistic);
 the "Delete and anonymise" action calls the same service as "Delete my account".
-The audit log is read-only.
+The audit log is read-only. The outbox is read-only too: it shows what waits for the broker and
+why, and sends chosen messages now instead of at the relay's next run.
 """
 
 from django.contrib import admin, messages
@@ -11,7 +12,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import AuditEvent, User
+from accounts import outbox
+from accounts.models import AuditEvent, OutboxMessage, User
 from accounts.services import account_delete
 
 
@@ -46,8 +48,11 @@ class UserAdmin(BaseUserAdmin):
                 "fields": (
                     "big_number",
                     "vvn_number",
+                    "skj_number",
+                    "registerplein_number",
                     "other_register_name",
                     "other_register_number",
+                    "date_of_birth",
                 )
             },
         ),
@@ -97,6 +102,58 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("actor", "subject_user", "organisation")
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OutboxStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting")), ("sent", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(sent_at__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ("pk", "task", "created_at", "sent_at", "attempts", "last_error_short")
+    list_filter = (OutboxStateFilter, "task")
+    date_hierarchy = "created_at"
+    ordering = ("-pk",)
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    actions = ["send_now"]
+
+    @admin.display(description=_("last error"))
+    def last_error_short(self, message: OutboxMessage) -> str:
+        return message.last_error[:120]
+
+    @admin.action(description=_("Send the selected waiting messages now"))
+    def send_now(self, request, queryset):
+        waiting = list(
+            queryset.filter(sent_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+        )
+        sent = sum(outbox.deliver(message_id) for message_id in waiting)
+        level = messages.SUCCESS if sent == len(waiting) else messages.WARNING
+        self.message_user(
+            request,
+            _("%(sent)d of %(waiting)d waiting messages sent.")
+            % {"sent": sent, "waiting": len(waiting)},
+            level,
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

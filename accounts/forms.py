@@ -55,8 +55,6 @@ def clean_registration_number(register: str, value: str) -> str:
         value = _SEPARATORS.sub("", value)
     if value:
         validator = REGISTER_VALIDATORS[register]
-        if not value.isascii():  # the validators' \d also matches "١٢٣" and full-width digits
-            raise forms.ValidationError(validator.message, code=validator.code)
         validator(value)
     return value
 

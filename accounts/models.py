@@ -6,21 +6,31 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# [0-9], not \d: \d also matches other scripts' digits ("١٢٣", full-width). The database checks
+# the same patterns (User.Meta.constraints).
+DIGITS_PATTERNS = {
+    "big_number": r"^[0-9]{11}$",
+    "vvn_number": r"^[0-9]{6,9}$",
+    "skj_number": r"^[0-9]{6,9}$",
+    "registerplein_number": r"^[0-9]{5,9}$",
+}
+OTHER_REGISTER_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9./-]{2,39}$"
+
 big_number_validator = RegexValidator(
-    r"^\d{11}$", _("A BIG registration number has exactly 11 digits.")
+    DIGITS_PATTERNS["big_number"], _("A BIG registration number has exactly 11 digits.")
 )
 vvn_number_validator = RegexValidator(
-    r"^\d{6,9}$",
+    DIGITS_PATTERNS["vvn_number"],
     _("A Kwaliteitsregister V&VN number has 6 to 9 digits."),
 )
 skj_number_validator = RegexValidator(
-    r"^\d{6,9}$", _("An SKJ registration number has 6 to 9 digits.")
+    DIGITS_PATTERNS["skj_number"], _("An SKJ registration number has 6 to 9 digits.")
 )
 registerplein_number_validator = RegexValidator(
-    r"^\d{5,9}$", _("A Registerplein number has 5 to 9 digits.")
+    DIGITS_PATTERNS["registerplein_number"], _("A Registerplein number has 5 to 9 digits.")
 )
 other_register_number_validator = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9\-./]{2,39}$",
+    OTHER_REGISTER_NUMBER_PATTERN,
     _("Use 3 to 40 letters, digits, dots, slashes or hyphens."),
 )
 
@@ -138,6 +148,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q((field, "")) | models.Q((f"{field}__regex", pattern)),
+                name=f"user_{field}_format",
+            )
+            for field, pattern in (
+                *DIGITS_PATTERNS.items(),
+                ("other_register_number", OTHER_REGISTER_NUMBER_PATTERN),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -233,15 +253,17 @@ class OutboxMessage(models.Model):
     """A task to send to the Celery broker, written in the same transaction as the change that
     needs it, so no task is lost while Redis is down (``accounts.outbox``)."""
 
-    task = models.CharField(max_length=200)
-    args = models.JSONField(default=list)
-    kwargs = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         indexes = [
             models.Index(
                 fields=["id"],

@@ -291,11 +291,12 @@ def _upsert_while_open(attempt_id: int, question_id: int, selected: list[int], n
     Against a concurrent hand-in (which locks the attempt row ``FOR UPDATE`` while grading):
     on PostgreSQL the ``FOR SHARE`` in the condition waits for the hand-in to commit and then
     sees it submitted, so an answer is either graded or refused, never lost in between; SQLite
-    runs one writer at a time (immediate transactions). Returns False when refused."""
+    runs one writer at a time (immediate transactions). Returns False when refused. Only table
+    names go into the text; the values are parameters."""
     responses, attempts = Response._meta.db_table, Attempt._meta.db_table
     postgres = connection.vendor == "postgresql"
     sql = (
-        f"INSERT INTO {responses} (attempt_id, question_id, selected, answered_at) "
+        f"INSERT INTO {responses} (attempt_id, question_id, selected, answered_at) "  # nosec B608
         f"SELECT %s, %s, {'CAST(%s AS jsonb)' if postgres else '%s'}, %s "
         f"WHERE EXISTS (SELECT 1 FROM {attempts} WHERE id = %s AND status = %s"
         f"{' FOR SHARE' if postgres else ''}) "

@@ -95,12 +95,13 @@ NOBODY = Roles()
 
 def _roles_sql() -> str:
     """One statement for everything ``roles_of`` needs (hand-written: built with the ORM, its
-    seven EXISTS subqueries cost more to compile than to run, on every page)."""
+    seven EXISTS subqueries cost more to compile than to run, on every page). Only table names
+    are put into the text; the values are parameters."""
     user_model = get_user_model()
     groups = user_model.groups.through._meta
     group_table = groups.get_field("group").related_model._meta.db_table
     return (
-        f"SELECT 'role', role FROM {Membership._meta.db_table} WHERE user_id = %s "
+        f"SELECT 'role', role FROM {Membership._meta.db_table} WHERE user_id = %s "  # nosec B608
         f"UNION ALL SELECT 'group', g.name FROM {groups.db_table} ug "
         f"JOIN {group_table} g ON g.id = ug.group_id WHERE ug.user_id = %s "
         f"UNION ALL SELECT 'totp', '' FROM {Authenticator._meta.db_table} "

@@ -47,8 +47,6 @@ def _over_limit(request) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=120)
         return False
-    if count is None:  # the cache is down (django-redis ignores it): do not limit
-        return False
     return count > settings.CERTIFICATE_VERIFY_PER_MINUTE
 
 

@@ -1,5 +1,6 @@
-"""Static checks of the code and the installed packages: bandit finds no high-severity problem
-in the Academy's own apps, and pip-audit knows no vulnerability in the installed packages.
+"""Static checks of the code and the installed packages: bandit finds no problem of medium or
+high severity in the Academy's own apps (each hand-written SQL statement was read and marked
+``# nosec B608``: table names, integer ids and fixed fragments only), and pip-audit knows no vulnerability in the installed packages.
 
 pip-audit asks the Python Packaging Advisory Database over the network: without it the test
 is skipped, except with CI=true, where that fails it.
@@ -35,9 +36,9 @@ UNREACHABLE = (
 )
 
 
-def test_bandit_finds_no_high_severity_problem():
+def test_bandit_finds_no_medium_or_high_severity_problem():
     out = subprocess.run(
-        [str(BIN / "bandit"), "-r", *APPS, "--severity-level", "high", "-f", "json", "-q"],
+        [str(BIN / "bandit"), "-r", *APPS, "--severity-level", "medium", "-f", "json", "-q"],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
