@@ -94,14 +94,8 @@ class UserAdmin(BaseUserAdmin):
         )
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "action", "actor", "subject_user", "organisation", "ip_address")
-    list_filter = ("action",)
-    search_fields = ("actor__email", "subject_user__email", "summary", "ip_address")
-    date_hierarchy = "created_at"
-    list_select_related = ("actor", "subject_user", "organisation")
-    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record to read: nobody adds, changes or deletes it here."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -111,6 +105,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "actor", "subject_user", "organisation", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor__email", "subject_user__email", "summary", "ip_address")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor", "subject_user", "organisation")
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
 
 
 class OutboxStateFilter(admin.SimpleListFilter):
@@ -129,7 +133,7 @@ class OutboxStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ("pk", "task", "created_at", "sent_at", "attempts", "last_error_short")
     list_filter = (OutboxStateFilter, "task")
     date_hierarchy = "created_at"
@@ -154,12 +158,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             % {"sent": sent, "waiting": len(waiting)},
             level,
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
