@@ -45,7 +45,12 @@ from bench.db import (
     next_id,
     reset_sequences,
 )
-from bench.reporting_data import classroom_sessions, reporting_people
+from bench.reporting_data import (
+    certificates_for_completions,
+    classroom_sessions,
+    reporting_people,
+)
+from certificates.models import Certificate
 from courses.models import Assignment, Enrolment, Lesson, LessonProgress
 from organisations.models import Group, GroupMember, Membership, Organisation
 from organisations.services import organisation_create
@@ -72,6 +77,10 @@ ROOTS = (
     ("Alliantie sekswerkers", "alliance"),
     ("Overige partners", "other"),
 )
+
+
+# Data made by an older generator is made again (2: certificates of the completions).
+GENERATOR_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -420,7 +429,11 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
             rng, units, courses, members_of, trainer_ids, organisations, now
         )
         log(f"classroom sessions: {sessions} ({attendances} attendances)")
-        reset_sequences([User, Membership, Group, GroupMember, Enrolment, LessonProgress])
+        certificate_count = certificates_for_completions(rng, courses)
+        log(f"certificates: {certificate_count}")
+        reset_sequences(
+            [User, Membership, Group, GroupMember, Enrolment, LessonProgress, Certificate]
+        )
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -428,6 +441,7 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
     total_rows = users + membership_count + group_member_count + enrolment_count + progress_total
     info = {
         "scale": plan.scale,
+        "generator": GENERATOR_VERSION,
         "plan": asdict(plan),
         "database": connection.vendor,
         "generated_at": now.isoformat(),
@@ -444,6 +458,7 @@ def generate(plan: Plan, *, log: Callable[[str], None] = print) -> dict:
             "assignments": len(assignments),
             "large_organisation_learners": large_count,
             "classroom_sessions": sessions,
+            "certificates": certificate_count,
         },
         "context": {
             "trainer": bench_trainer,

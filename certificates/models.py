@@ -194,7 +194,13 @@ class Certificate(models.Model):
                 fields=["expires_on"],
                 condition=Q(revoked_at__isnull=True),
                 name="certificate_expiring",
-            )
+            ),
+            # the figures' "issued in the period" (reporting.counts.certificates_statement)
+            models.Index(
+                fields=["issued_at"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_issued",
+            ),
         ]
 
     def __str__(self) -> str:
