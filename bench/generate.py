@@ -79,8 +79,9 @@ ROOTS = (
 )
 
 
-# Data made by an older generator is made again (2: certificates of the completions).
-GENERATOR_VERSION = 2
+# Data made by an older generator is made again (2: certificates of the completions;
+# 3: with their course and organisation).
+GENERATOR_VERSION = 3
 
 
 @dataclass(frozen=True)

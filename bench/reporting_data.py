@@ -90,7 +90,9 @@ def certificates_for_completions(rng: random.Random, courses) -> int:
     completions = list(
         Enrolment.objects.filter(completed_at__isnull=False)
         .order_by("pk")
-        .values_list("pk", "course_id", "version_completed", "completed_at", "user_id")
+        .values_list(
+            "pk", "course_id", "version_completed", "completed_at", "user_id", "organisation_id"
+        )
     )
     people = dict(
         User.objects.filter(pk__in={row[4] for row in completions}).values_list(
@@ -116,7 +118,7 @@ def certificates_for_completions(rng: random.Random, courses) -> int:
     first_id = next_id(Certificate)
 
     def rows():
-        for number, ((pk, course_id, version, completed_at, user_id), code) in enumerate(
+        for number, ((pk, course_id, version, completed_at, user_id, org), code) in enumerate(
             zip(completions, codes, strict=True)
         ):
             course = by_id[course_id]
@@ -125,6 +127,8 @@ def certificates_for_completions(rng: random.Random, courses) -> int:
             yield (
                 first_id + number,
                 pk,
+                course_id,
+                org,
                 version or course.version,
                 code,
                 people[user_id] or "nl",
@@ -144,6 +148,8 @@ def certificates_for_completions(rng: random.Random, courses) -> int:
         [
             "id",
             "enrolment_id",
+            "course_id",
+            "organisation_id",
             "course_version",
             "code",
             "language",

@@ -207,6 +207,7 @@ def _new_certificate(
         issued_at=now,
         expires_on=_expires_on(enrolment),
     )
+    certificate.copy_from_enrolment()
     _fill_snapshot(certificate, enrolment, readiness, study_seconds=study_seconds)
     certificate.pdf = render_certificate_pdf(certificate)
     return certificate

@@ -50,6 +50,8 @@ class CertificateFactory(factory.django.DjangoModelFactory):
         completed_at=factory.LazyFunction(timezone.now),
         version_completed=1,
     )
+    course = factory.LazyAttribute(lambda o: o.enrolment.course)
+    organisation = factory.LazyAttribute(lambda o: o.enrolment.organisation)
     course_version = 1
     code = factory.LazyFunction(new_code)
     holder_name = factory.LazyAttribute(lambda o: o.enrolment.user.name)
